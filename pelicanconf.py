@@ -1,0 +1,160 @@
+"""Pelican settings for writing and previewing the blog (``invoke build``, ``make serve``)."""
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))  # lets publishconf, tasks and tests import this module
+
+from theme.filters import JINJA_FILTERS  # noqa: E402,F401  (Pelican reads it from here)
+
+AUTHOR = "Katrin Albrecht"
+SITENAME = "Social Media mit Augenmaß"
+SITESUBTITLE = "Wann sich Social Media für kleine und mittlere Unternehmen lohnt – und wann nicht"
+SITE_DESCRIPTION = (
+    "Praxisnahe Beratung für kleine und mittlere Unternehmen: Ziele, Budget, Kanäle, "
+    "Erfolgsmessung und der Mut, auf einen Kanal zu verzichten."
+)
+
+# Absolute base for canonical, Open Graph, JSON-LD and sitemap URLs. Links between pages
+# and to assets stay relative (RELATIVE_URLS), so a preview works on any host and port.
+SITEURL = "http://127.0.0.1:8000"
+ABSOLUTE_SITEURL = SITEURL
+RELATIVE_URLS = True
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/favicon.svg": {"path": "favicon.svg"},
+    "extra/favicon.ico": {"path": "favicon.ico"},
+}
+IGNORE_FILES = [".#*", "*~", "README.md"]
+
+THEME = str(HERE / "theme")
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["content_lint"]
+
+TIMEZONE = "Europe/Berlin"
+DEFAULT_LANG = "de"
+DEFAULT_DATE = None
+WITH_FUTURE_DATES = False  # a future date makes an article a draft
+DEFAULT_PAGINATION = 10
+SUMMARY_MAX_LENGTH = 40
+TYPOGRIFY = False
+
+# Drafts are never written into the site; preview them by setting Status: published locally.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
+
+# Pretty URLs in German.
+ARTICLE_URL = "{slug}/"
+ARTICLE_SAVE_AS = "{slug}/index.html"
+ARTICLE_LANG_URL = "{slug}-{lang}/"
+ARTICLE_LANG_SAVE_AS = "{slug}-{lang}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{slug}-{lang}/"
+PAGE_LANG_SAVE_AS = "{slug}-{lang}/index.html"
+CATEGORY_URL = "kategorie/{slug}/"
+CATEGORY_SAVE_AS = "kategorie/{slug}/index.html"
+CATEGORIES_URL = "kategorien/"
+CATEGORIES_SAVE_AS = "kategorien/index.html"
+TAG_URL = "schlagwort/{slug}/"
+TAG_SAVE_AS = "schlagwort/{slug}/index.html"
+TAGS_URL = "schlagwoerter/"
+TAGS_SAVE_AS = "schlagwoerter/index.html"
+AUTHOR_URL = "autor/{slug}/"
+AUTHOR_SAVE_AS = "autor/{slug}/index.html"
+AUTHORS_URL = "autoren/"
+AUTHORS_SAVE_AS = "autoren/index.html"
+ARCHIVES_URL = "archiv/"
+ARCHIVES_SAVE_AS = "archiv/index.html"
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+INDEX_SAVE_AS = "index.html"
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/seite/{number}/", "{base_name}/seite/{number}/index.html"),
+)
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "sitemap", "robots"]
+PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": None}
+SITEMAP_SAVE_AS = "sitemap.xml"
+ROBOTS_SAVE_AS = "robots.txt"
+# 404.html sits at the root but is served for any missing path: its links are root-relative.
+# (Pelican derives the name "404_SAVE_AS" for it; the default 404.html is what hosts expect.)
+
+# German-aware slugs: "Für Größe" -> "fuer-groesse". Pelican runs these substitutions after
+# its optional unidecode step, so keep Unicode and spell out German first, then other accents.
+SLUGIFY_USE_UNICODE = True
+SLUG_REGEX_SUBSTITUTIONS = [
+    ("ä", "ae"),
+    ("ö", "oe"),
+    ("ü", "ue"),
+    ("ß", "ss"),
+    ("[àáâãåāą]", "a"),
+    ("[æ]", "ae"),
+    ("[çćč]", "c"),
+    ("[èéêëēęě]", "e"),
+    ("[ìíîïī]", "i"),
+    ("[łľ]", "l"),
+    ("[ñńň]", "n"),
+    ("[òóôõøō]", "o"),
+    ("[œ]", "oe"),
+    ("[řŕ]", "r"),
+    ("[śšş]", "s"),
+    ("[ùúûůū]", "u"),
+    ("[ýÿ]", "y"),
+    ("[źżž]", "z"),
+    ("&", " und "),
+    (r"[^a-z0-9\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+    (r"\A-+|-+\Z", ""),
+]
+CATEGORY_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
+TAG_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
+AUTHOR_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False, "slugify": None},
+        "markdown.extensions.smarty": {
+            "substitutions": {
+                "left-double-quote": "&bdquo;",
+                "right-double-quote": "&ldquo;",
+                "left-single-quote": "&sbquo;",
+                "right-single-quote": "&lsquo;",
+            }
+        },
+        "pymdownx.blocks.caption": {},
+    },
+    "output_format": "html5",
+}
+
+# Feeds: Pelican's own writer stands in until the feeds plugin (feedgen) lands.
+FEED_DOMAIN = ABSOLUTE_SITEURL
+FEED_ALL_ATOM = "feeds/alle.atom.xml"
+FEED_ALL_RSS = "feeds/alle.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/kategorie/{slug}.atom.xml"
+CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+FEED_MAX_ITEMS = 20
+RSS_FEED_SUMMARY_ONLY = False
+
+# Theme
+MENUITEMS_EXTRA: list[tuple[str, str]] = []
+DISPLAY_PAGES_ON_MENU = False
+DISPLAY_CATEGORIES_ON_MENU = False
+FOOTER_PAGES = ["ueber", "kontakt", "impressum", "datenschutz"]
+NAV_PAGES = ["ueber", "kontakt"]
+READING_WORDS_PER_MINUTE = 200

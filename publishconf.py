@@ -1,0 +1,13 @@
+"""Settings for publishing: everything from pelicanconf, only these overrides."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from pelicanconf import *  # noqa: E402
+
+# The public address of the site; set SITEURL in the environment or change it here.
+SITEURL = ABSOLUTE_SITEURL = os.environ.get("SITEURL", "https://kmu-social-media.example")
+FEED_DOMAIN = ABSOLUTE_SITEURL
+DELETE_OUTPUT_DIRECTORY = True

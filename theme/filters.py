@@ -1,0 +1,64 @@
+"""Jinja filters of the theme: German dates (Babel, no system locale needed), reading time, JSON-LD.
+
+Pelican reads them through ``JINJA_FILTERS`` in pelicanconf.py, so the theme works with or
+without any plugin enabled.
+"""
+
+import json
+import math
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from markupsafe import Markup
+
+LOCALE = "de_DE"
+BERLIN = ZoneInfo("Europe/Berlin")
+TAG_RE = re.compile(r"<[^>]+>")
+WORD_RE = re.compile(r"\w+")
+
+
+def _in_berlin(value: datetime) -> datetime:
+    """Return an aware datetime in Berlin time (naive values are taken as Berlin time)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=BERLIN)
+    return value.astimezone(BERLIN)
+
+
+def german_date(value: date | datetime) -> str:
+    """Format like "5. März 2013"."""
+    if isinstance(value, datetime):
+        value = _in_berlin(value).date()
+    return format_date(value, "d. MMMM y", locale=LOCALE)
+
+
+def german_datetime(value: datetime) -> str:
+    """Format like "5. März 2013, 09:05 Uhr"."""
+    return format_datetime(_in_berlin(value), "d. MMMM y, HH:mm 'Uhr'", locale=LOCALE)
+
+
+def iso_datetime(value: datetime) -> str:
+    """Format as ISO 8601 with the Berlin offset, for <time datetime> and metadata."""
+    return _in_berlin(value).isoformat(timespec="seconds")
+
+
+def reading_minutes(html: str, words_per_minute: int = 200) -> int:
+    """Estimate the reading time of rendered HTML in whole minutes (at least 1)."""
+    words = len(WORD_RE.findall(TAG_RE.sub(" ", html or "")))
+    return max(1, math.ceil(words / words_per_minute))
+
+
+def json_ld(data: dict) -> Markup:
+    """Serialise data for a <script type="application/ld+json"> block, safe against "</script>"."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+JINJA_FILTERS = {
+    "german_date": german_date,
+    "german_datetime": german_datetime,
+    "iso_datetime": iso_datetime,
+    "reading_minutes": reading_minutes,
+    "json_ld": json_ld,
+}
