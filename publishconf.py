@@ -5,7 +5,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from pelicanconf import *  # noqa: E402
+from pelicanconf import *
 
 # The public address of the site; set SITEURL in the environment or change it here.
 SITEURL = ABSOLUTE_SITEURL = os.environ.get("SITEURL", "https://kmu-social-media.example")

@@ -17,6 +17,8 @@ LOCALE = "de_DE"
 BERLIN = ZoneInfo("Europe/Berlin")
 TAG_RE = re.compile(r"<[^>]+>")
 WORD_RE = re.compile(r"\w+")
+LINK_PREFIX_RE = re.compile(r"\A(?:\{(?:static|attach|filename)\}|\|(?:static|attach|filename)\|)?/*")
+ABSOLUTE_URL_RE = re.compile(r"\A(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
 
 def _in_berlin(value: datetime) -> datetime:
@@ -55,10 +57,18 @@ def json_ld(data: dict) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def asset_url(path: str, base: str) -> str:
+    """Join a metadata path like "images/a.jpg" or "{static}/images/a.jpg" to base; keep full URLs."""
+    if ABSOLUTE_URL_RE.match(path):
+        return path
+    return f"{base}/{LINK_PREFIX_RE.sub('', path)}"
+
+
 JINJA_FILTERS = {
     "german_date": german_date,
     "german_datetime": german_datetime,
     "iso_datetime": iso_datetime,
     "reading_minutes": reading_minutes,
     "json_ld": json_ld,
+    "asset_url": asset_url,
 }

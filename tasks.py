@@ -1,0 +1,205 @@
+"""The author's workflow. `invoke --list` shows every task, `invoke --help TASK` explains one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from content_lint import lint_content  # noqa: E402
+
+from sitetools.building import BuildError, build_atomically, run_pelican  # noqa: E402
+
+CONFIG = {
+    "content": ROOT / "content",
+    "settings": ROOT / "pelicanconf.py",
+    "publish_settings": ROOT / "publishconf.py",
+    "output": ROOT / "output",
+    "host": "127.0.0.1",
+    "port": 8000,
+}
+
+ARTICLE_TEMPLATE = """\
+Title: {title}
+Date: {date}
+Category: Strategie
+Tags: Ziele
+Author: {author}
+Summary: Ein bis zwei Sätze, die neugierig machen und in Übersicht und Feeds erscheinen.
+Status: draft
+
+Schreiben Sie hier die Einleitung. Entfernen Sie die Zeile „Status: draft“, wenn der Artikel
+erscheinen soll.
+
+## Erste Zwischenüberschrift
+
+Text …
+
+## Fazit
+
+Text …
+"""
+
+
+def _settings(path: Path) -> dict:
+    """Pelican's settings as read from a settings file (with Pelican's defaults)."""
+    from pelican.settings import read_settings
+
+    return read_settings(str(path))
+
+
+def _build(target: Path, settings_file: Path) -> None:
+    """Build the site atomically into target or stop with a clear message."""
+    try:
+        build_atomically(CONFIG["content"], settings_file, target)
+    except BuildError as exc:
+        raise Exit(f"Build failed, {target} is unchanged. {exc}") from exc
+
+
+@task
+def clean(c):
+    """Remove the generated site (output/) and left-over build directories."""
+    shutil.rmtree(CONFIG["output"], ignore_errors=True)
+    for leftover in ROOT.glob(".build-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+@task
+def build(c):
+    """Build the site with pelicanconf.py into output/ (content errors stop it; output/ stays intact)."""
+    _build(CONFIG["output"], CONFIG["settings"])
+    print(f"Site built into {CONFIG['output']}")
+
+
+@task(pre=[clean, build])
+def rebuild(c):
+    """Remove output/ and build the site from scratch."""
+
+
+@task(help={"port": "port on 127.0.0.1 (default 8000)", "host": "address to listen on"})
+def serve(c, port: int = CONFIG["port"], host: str = CONFIG["host"]):
+    """Build the site and serve output/ at http://127.0.0.1:8000/ (Ctrl+C stops)."""
+    from sitetools.devserver import make_server
+
+    build(c)
+    server = make_server(CONFIG["output"], host, port)
+    print(f"Serving {CONFIG['output']} at http://{host}:{port}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task(help={"port": "port on 127.0.0.1 (default 8000)", "host": "address to listen on"})
+def livereload(c, port: int = CONFIG["port"], host: str = CONFIG["host"]):
+    """Build, serve and rebuild on every change in content/, theme/, plugins/ or the settings."""
+    from livereload import Server
+
+    def rebuild_quietly() -> None:
+        try:
+            build_atomically(CONFIG["content"], CONFIG["settings"], CONFIG["output"])
+        except BuildError as exc:
+            print(f"Build failed, the previous version stays online: {exc}", file=sys.stderr)
+
+    build(c)
+    server = Server()
+    for watched in ("content", "theme", "plugins", "pelicanconf.py"):
+        server.watch(str(ROOT / watched), rebuild_quietly)
+    print(f"Serving with live reload at http://{host}:{port}/ (Ctrl+C to stop)")
+    server.serve(host=host, port=port, root=str(CONFIG["output"]), open_url_delay=None)
+
+
+@task
+def check(c):
+    """Lint the content: errors (build would fail) and findings (summary, alt text, image credit)."""
+    findings = lint_content(CONFIG["content"], _settings(CONFIG["settings"]))
+    for finding in findings:
+        print(finding)
+    errors = sum(1 for f in findings if f.severity == "error")
+    hints = len(findings) - errors
+    print(f"{errors} Fehler, {hints} Hinweise")
+    if errors:
+        raise Exit("Fix the errors above; the build stops on them.", code=1)
+
+
+@task(help={"title": 'the article\'s title, e.g. "Wann sich Social Media lohnt"'})
+def new(c, title: str):
+    """Create a draft article with a German slug and a metadata template (never overwrites)."""
+    from pelican.utils import slugify
+
+    settings = _settings(CONFIG["settings"])
+    slug = slugify(
+        title,
+        regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"],
+        use_unicode=settings["SLUGIFY_USE_UNICODE"],
+    )
+    if not slug:
+        raise Exit(f"Cannot make a file name from the title {title!r}; use letters or digits.")
+    path = CONFIG["content"] / "articles" / f"{slug}.md"
+    if path.exists():
+        raise Exit(f"{path} already exists; choose another title or edit that file.")
+    now = datetime.now(ZoneInfo(settings["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = ARTICLE_TEMPLATE.format(title=title, date=now, author=settings["AUTHOR"])
+    with path.open("x", encoding="utf-8") as handle:
+        handle.write(text)
+    print(f"Created draft {path.relative_to(ROOT)}")
+
+
+def _publish_targets() -> tuple[Path | None, str | None, str | None]:
+    """PUBLISH_DIR, PUBLISH_HOST and PUBLISH_PATH from the environment or publishconf.py."""
+    settings = _settings(CONFIG["publish_settings"])
+    values = [
+        os.environ.get(key) or settings.get(key) for key in ("PUBLISH_DIR", "PUBLISH_HOST", "PUBLISH_PATH")
+    ]
+    directory, host, remote_path = values
+    return (Path(directory) if directory else None), host, remote_path
+
+
+@task
+def publish(c):
+    """Build with publishconf.py and swap it atomically into PUBLISH_DIR, or rsync to PUBLISH_HOST."""
+    directory, host, remote_path = _publish_targets()
+    if directory:
+        _build(directory, CONFIG["publish_settings"])
+        print(f"Published into {directory}")
+        return
+    if not (host and remote_path):
+        raise Exit("Set PUBLISH_DIR, or PUBLISH_HOST and PUBLISH_PATH (environment or publishconf.py).")
+    staging = Path(tempfile.mkdtemp(prefix="kmu-publish-"))
+    try:
+        run_pelican(CONFIG["content"], CONFIG["publish_settings"], staging)
+        # --delay-updates puts all files in place at the end, so readers never see a mix.
+        command = [
+            "rsync",
+            "-az",
+            "--delete-after",
+            "--delay-updates",
+            f"{staging}/",
+            f"{host}:{remote_path}/",
+        ]
+        if subprocess.run(command, check=False).returncode != 0:
+            raise Exit(f"rsync to {host}:{remote_path} failed; the live site was not changed or only partly.")
+        print(f"Published to {host}:{remote_path}")
+    except BuildError as exc:
+        raise Exit(f"Build failed, the live site is unchanged. {exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@task(help={"articles": "number of synthetic articles (default 1000)", "repeats": "builds per variant"})
+def bench(c, articles: int = 1000, repeats: int = 2):
+    """Time vanilla Pelican, our theme without plugins and the full site on a synthetic corpus."""
+    from sitetools.benchmark import run_benchmark
+
+    run_benchmark(articles=articles, repeats=repeats, project=ROOT)
