@@ -58,8 +58,19 @@ def _settings(path: Path) -> dict:
     return read_settings(str(path))
 
 
+def _lint_or_exit(settings_file: Path) -> None:
+    """Print content errors with file and line and stop before Pelican runs."""
+    findings = lint_content(CONFIG["content"], _settings(settings_file))
+    errors = [f for f in findings if f.severity == "error"]
+    for finding in errors:
+        print(finding, file=sys.stderr)
+    if errors:
+        raise Exit(f"{len(errors)} content error(s) above; nothing was built or published.", code=1)
+
+
 def _build(target: Path, settings_file: Path) -> None:
     """Build the site atomically into target or stop with a clear message."""
+    _lint_or_exit(settings_file)
     try:
         build_atomically(CONFIG["content"], settings_file, target)
     except BuildError as exc:
@@ -153,7 +164,7 @@ def new(c, title: str):
     text = ARTICLE_TEMPLATE.format(title=title, date=now, author=settings["AUTHOR"])
     with path.open("x", encoding="utf-8") as handle:
         handle.write(text)
-    print(f"Created draft {path.relative_to(ROOT)}")
+    print(f"Created draft {path}")
 
 
 def _publish_targets() -> tuple[Path | None, str | None, str | None]:
@@ -176,6 +187,7 @@ def publish(c):
         return
     if not (host and remote_path):
         raise Exit("Set PUBLISH_DIR, or PUBLISH_HOST and PUBLISH_PATH (environment or publishconf.py).")
+    _lint_or_exit(CONFIG["publish_settings"])
     staging = Path(tempfile.mkdtemp(prefix="kmu-publish-"))
     try:
         run_pelican(CONFIG["content"], CONFIG["publish_settings"], staging)

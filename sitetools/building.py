@@ -81,7 +81,10 @@ def run_pelican(content: Path, settings_file: Path, output: Path, *extra: str) -
         "errors",
         *extra,
     ]
-    result = subprocess.run(command, check=False)
+    env = dict(os.environ)
+    if not sys.stdout.isatty():
+        env.setdefault("COLUMNS", "200")  # rich would cut file paths in messages at 80 columns
+    result = subprocess.run(command, check=False, env=env)
     if result.returncode != 0:
         raise BuildError(f"Pelican exited with {result.returncode}; see the messages above.")
 

@@ -64,6 +64,11 @@ def asset_url(path: str, base: str) -> str:
     return f"{base}/{LINK_PREFIX_RE.sub('', path)}"
 
 
+def pretty_url(url: str) -> str:
+    """Drop a trailing "index.html" so links point at the directory ("" for the home page)."""
+    return url[: -len("index.html")] if url.endswith("index.html") else url
+
+
 JINJA_FILTERS = {
     "german_date": german_date,
     "german_datetime": german_datetime,
@@ -71,4 +76,5 @@ JINJA_FILTERS = {
     "reading_minutes": reading_minutes,
     "json_ld": json_ld,
     "asset_url": asset_url,
+    "pretty_url": pretty_url,
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -238,14 +238,15 @@ def lint_content(content_dir: Path, settings: dict) -> list[Finding]:
         findings += check_image_metadata(source, content_dir)
         findings += check_body(source, content_dir)
     findings += check_duplicate_slugs(sources, settings)
-    return sorted(findings)
+    # Paths relative to the project (content/articles/x.md) stay short in logs and terminals.
+    return sorted(replace(f, path=f.path.relative_to(content_dir.parent)) for f in findings)
 
 
 def lint_before_build(pelican) -> None:
     """Log errors (one message, so --fatal errors shows them all) and, if wanted, findings."""
     settings = pelican.settings
     options = dict(DEFAULTS, **settings.get("CONTENT_LINT", {}))
-    findings = lint_content(Path(settings["PATH"]), settings)
+    findings = lint_content(Path(settings["PATH"]).resolve(), settings)
     errors = [str(f) for f in findings if f.severity == "error"]
     if options["log_findings"]:
         for finding in findings:

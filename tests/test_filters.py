@@ -1,0 +1,32 @@
+"""The theme's Jinja filters: German dates independent of the system locale, reading time, JSON-LD."""
+
+from datetime import UTC, date, datetime
+
+from theme.filters import german_date, german_datetime, iso_datetime, json_ld, reading_minutes
+
+
+def test_german_datetime_spells_months_in_german():
+    assert german_datetime(datetime(2013, 3, 5, 9, 5)) == "5. März 2013, 09:05 Uhr"
+    assert german_datetime(datetime(2013, 12, 29, 23, 59)) == "29. Dezember 2013, 23:59 Uhr"
+
+
+def test_aware_datetimes_are_shown_in_berlin_time():
+    assert german_datetime(datetime(2013, 11, 29, 11, 56, tzinfo=UTC)) == "29. November 2013, 12:56 Uhr"
+    assert iso_datetime(datetime(2013, 7, 1, 10, 0, tzinfo=UTC)) == "2013-07-01T12:00:00+02:00"
+
+
+def test_german_date_accepts_dates_and_datetimes():
+    assert german_date(date(2014, 3, 1)) == "1. März 2014"
+    assert german_date(datetime(2013, 12, 31, 23, 30, tzinfo=UTC)) == "1. Januar 2014"
+
+
+def test_reading_minutes_counts_words_not_markup():
+    assert reading_minutes("<p>" + "Wort " * 200 + "</p>") == 1
+    assert reading_minutes("<p>" + "Wort " * 201 + "</p>") == 2
+    assert reading_minutes('<img alt="x" src="' + "a" * 5000 + '">') == 1
+
+
+def test_json_ld_cannot_close_its_script_element():
+    text = json_ld({"headline": "</script><script>alert(1)</script> & mehr"})
+    assert "</script>" not in text
+    assert "\\u003c/script\\u003e" in text

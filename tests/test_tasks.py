@@ -1,0 +1,118 @@
+"""The invoke tasks an author uses: new, check, build and publish (including failures)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import write_files
+from invoke import Context, Exit
+
+import tasks
+
+GOOD = """
+    Title: Erster Beitrag
+    Date: 2024-03-05 09:05
+    Category: Strategie
+    Summary: Kurz.
+
+    Text.
+"""
+BROKEN = GOOD.replace("2024-03-05 09:05", "gestern")
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """Point the tasks at a tmp content dir and output dir."""
+    content = write_files(tmp_path / "content", {"articles/erster.md": GOOD})
+    monkeypatch.setitem(tasks.CONFIG, "content", content)
+    monkeypatch.setitem(tasks.CONFIG, "output", tmp_path / "output")
+    monkeypatch.delenv("PUBLISH_HOST", raising=False)
+    return tmp_path
+
+
+def test_new_creates_a_draft_with_a_german_slug_and_refuses_to_overwrite(project, capsys):
+    tasks.new(Context(), "Für Größe: Ärger & Übermut")
+    path = project / "content/articles/fuer-groesse-aerger-und-uebermut.md"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("Title: Für Größe: Ärger & Übermut\nDate: ")
+    assert "Status: draft" in text
+    path.write_text(text + "Eigener Text.\n", encoding="utf-8")
+    with pytest.raises(Exit, match="already exists"):
+        tasks.new(Context(), "Für Größe: Ärger & Übermut")
+    assert path.read_text(encoding="utf-8").endswith("Eigener Text.\n")
+
+
+def test_new_draft_passes_the_content_check(project, capsys):
+    tasks.new(Context(), "Ein neuer Gedanke")
+    tasks.check(Context())
+    assert "0 Fehler" in capsys.readouterr().out
+
+
+def test_check_names_file_line_and_fix_and_fails_on_errors(project, capsys):
+    (project / "content/articles/erster.md").write_text(
+        "Title: Erster\nDate: gestern\n\nText ohne Zusammenfassung.\n", encoding="utf-8"
+    )
+    with pytest.raises(Exit) as failure:
+        tasks.check(Context())
+    assert failure.value.code == 1
+    out = capsys.readouterr().out
+    assert "content/articles/erster.md:2: Fehler: „Date: gestern“ ist kein Datum" in out
+    assert "content/articles/erster.md:1: Hinweis: „Summary:“ fehlt" in out
+
+
+def test_build_replaces_output_and_a_failed_build_keeps_the_old_one(project):
+    tasks.build(Context())
+    page = project / "output/erster-beitrag/index.html"
+    assert "Erster Beitrag" in page.read_text(encoding="utf-8")
+    (project / "content/articles/erster.md").write_text(BROKEN, encoding="utf-8")
+    with pytest.raises(Exit, match="nothing was built"):
+        tasks.build(Context())
+    assert "Erster Beitrag" in page.read_text(encoding="utf-8")
+    assert not list(project.glob(".build-*"))
+
+
+def test_publish_swaps_into_publish_dir_and_failure_leaves_the_live_site(project, monkeypatch):
+    live = project / "live"
+    monkeypatch.setenv("PUBLISH_DIR", str(live))
+    monkeypatch.setenv("SITEURL", "https://kmu.example")
+    tasks.publish(Context())
+    first = (live / "erster-beitrag/index.html").read_text(encoding="utf-8")
+    assert 'href="https://kmu.example/erster-beitrag/"' in first  # canonical from publishconf
+
+    (project / "content/articles/zweiter.md").write_text(
+        GOOD.replace("Erster Beitrag", "Zweiter Beitrag").replace("    ", ""), encoding="utf-8"
+    )
+    tasks.publish(Context())
+    assert (live / "zweiter-beitrag/index.html").is_file()
+
+    (project / "content/articles/erster.md").write_text(BROKEN, encoding="utf-8")
+    before = sorted(p.relative_to(live) for p in live.rglob("*"))
+    with pytest.raises(Exit):
+        tasks.publish(Context())
+    assert sorted(p.relative_to(live) for p in live.rglob("*")) == before
+    assert (live / "erster-beitrag/index.html").read_text(encoding="utf-8") == first
+
+
+def test_publish_when_pelican_itself_fails_leaves_the_live_site(project, monkeypatch):
+    live = project / "live"
+    monkeypatch.setenv("PUBLISH_DIR", str(live))
+    tasks.publish(Context())
+    marker = live / "index.html"
+    before = marker.read_bytes()
+    # Valid metadata for the lint, but a template error only Pelican sees: an unknown theme.
+    broken = project / "broken_publishconf.py"
+    broken.write_text(
+        f"import sys\nsys.path.insert(0, {str(tasks.ROOT)!r})\nfrom publishconf import *\n"
+        "THEME = '/nonexistent-theme'\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setitem(tasks.CONFIG, "publish_settings", broken)
+    with pytest.raises(Exit, match="unchanged"):
+        tasks.publish(Context())
+    assert marker.read_bytes() == before
+    assert not list(project.glob(".build-*"))
+
+
+def test_publish_without_a_target_explains_what_to_set(project, monkeypatch):
+    monkeypatch.delenv("PUBLISH_DIR", raising=False)
+    with pytest.raises(Exit, match="PUBLISH_DIR"):
+        tasks.publish(Context())
