@@ -7,6 +7,8 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))  # lets publishconf, tasks and tests import this module
 
+from pelican.utils import slugify  # noqa: E402
+
 from theme.filters import JINJA_FILTERS  # noqa: E402,F401  (Pelican reads it from here)
 
 AUTHOR = "Katrin Albrecht"
@@ -121,10 +123,17 @@ CATEGORY_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 TAG_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 AUTHOR_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 
+
+
+def heading_id(value: str, separator: str) -> str:
+    """German-aware ids for headings ("Größe" -> "groesse"), like the page slugs."""
+    return slugify(value, regex_subs=SLUG_REGEX_SUBSTITUTIONS, use_unicode=True) or "abschnitt"
+
+
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
-        "markdown.extensions.toc": {"permalink": False, "slugify": None},
+        "markdown.extensions.toc": {"slugify": heading_id},
         "markdown.extensions.smarty": {
             "substitutions": {
                 "left-double-quote": "&bdquo;",

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, write_files
+from helpers import ROOT, write_files
 
 ARTICLE_MARCH = """
     Title: Für Größe gebaut: Kanäle wählen

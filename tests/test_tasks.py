@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
-from conftest import write_files
+from helpers import write_files
 from invoke import Context, Exit
 
 import tasks
@@ -79,7 +81,7 @@ def test_publish_swaps_into_publish_dir_and_failure_leaves_the_live_site(project
     assert 'href="https://kmu.example/erster-beitrag/"' in first  # canonical from publishconf
 
     (project / "content/articles/zweiter.md").write_text(
-        GOOD.replace("Erster Beitrag", "Zweiter Beitrag").replace("    ", ""), encoding="utf-8"
+        textwrap.dedent(GOOD).lstrip().replace("Erster Beitrag", "Zweiter Beitrag"), encoding="utf-8"
     )
     tasks.publish(Context())
     assert (live / "zweiter-beitrag/index.html").is_file()
@@ -98,11 +100,11 @@ def test_publish_when_pelican_itself_fails_leaves_the_live_site(project, monkeyp
     tasks.publish(Context())
     marker = live / "index.html"
     before = marker.read_bytes()
-    # Valid metadata for the lint, but a template error only Pelican sees: an unknown theme.
+    # Content the lint accepts, but a failure only Pelican sees: a plugin that cannot load.
     broken = project / "broken_publishconf.py"
     broken.write_text(
         f"import sys\nsys.path.insert(0, {str(tasks.ROOT)!r})\nfrom publishconf import *\n"
-        "THEME = '/nonexistent-theme'\n",
+        "PLUGINS = ['no_such_plugin']\n",
         encoding="utf-8",
     )
     monkeypatch.setitem(tasks.CONFIG, "publish_settings", broken)

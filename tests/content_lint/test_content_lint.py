@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, write_files
 from content_lint import lint_content
+from helpers import ROOT, write_files
 from pelican.settings import read_settings
 
 GOOD = """

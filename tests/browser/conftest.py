@@ -1,0 +1,134 @@
+"""Browser fixtures: the starter site served on 127.0.0.1 and Debian's chromium via Playwright.
+
+Every visit records console errors, failed requests and any request to a host other than
+127.0.0.1 (those are blocked, never sent). New page types join the checks with one line in
+PAGE_TYPES.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, sync_playwright
+
+from sitetools.devserver import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1"}
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@dataclass
+class Visit:
+    """A page opened in the browser, with everything that went wrong while loading it."""
+
+    page: Page
+    status: int | None = None
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Console errors, failed and third-party requests, in one list for an assertion."""
+        return (
+            [f"console: {e}" for e in self.console_errors]
+            + [f"failed: {r}" for r in self.failed_requests]
+            + [f"third-party: {r}" for r in self.foreign_requests]
+        )
+
+
+@dataclass
+class SiteServer:
+    """The built site served over HTTP on 127.0.0.1."""
+
+    root: Path
+    base_url: str
+
+
+def serve_directory(root: Path, headers: dict[str, str] | None = None) -> Iterator[SiteServer]:
+    """Serve root on a free port of 127.0.0.1 in a thread until the generator is closed."""
+    server = make_server(root, "127.0.0.1", 0, headers=headers)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield SiteServer(root, f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_server(starter_site) -> Iterator[SiteServer]:
+    """The starter site on a free port of 127.0.0.1."""
+    yield from serve_directory(starter_site.output)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless, driven by Playwright (no browser download)."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def visit(browser: Browser, site_server: SiteServer) -> Iterator[Callable[..., Visit]]:
+    """Open a path of the served site; returns a Visit that recorded every problem."""
+    contexts = []
+
+    def open_path(
+        path: str,
+        viewport: dict[str, int] = DESKTOP,
+        color_scheme: str = "light",
+        server: SiteServer | None = None,
+    ) -> Visit:
+        context = browser.new_context(viewport=viewport, color_scheme=color_scheme, java_script_enabled=True)
+        contexts.append(context)
+        page = context.new_page()
+        visit = Visit(page)
+
+        def guard(route, request: Request) -> None:
+            if urlsplit(request.url).hostname in LOCAL_HOSTS or request.url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:
+                visit.foreign_requests.append(request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
+        page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
+        page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.url} ({r.failure})"))
+        page.on(
+            "response",
+            lambda r: (
+                r.status >= 400
+                and r.request.resource_type != "document"
+                and visit.failed_requests.append(f"{r.url} ({r.status})")
+            ),
+        )
+        response = page.goto((server or site_server).base_url + path, wait_until="load")
+        visit.status = response.status if response else None
+        return visit
+
+    yield open_path
+    for context in contexts:
+        context.close()

@@ -1,0 +1,16 @@
+"""The page types of the starter site that the browser tests visit."""
+
+# One line per page type of the starter site: name -> (path, expected HTTP status).
+PAGE_TYPES: dict[str, tuple[str, int]] = {
+    "home": ("/", 200),
+    "paginated-index": ("/seite/2/", 200),
+    "article": ("/wann-sich-social-media-fuer-kmu-nicht-lohnt/", 200),
+    "page": ("/ueber/", 200),
+    "category": ("/kategorie/strategie/", 200),
+    "tag": ("/schlagwort/ziele/", 200),
+    "author": ("/autor/katrin-albrecht/", 200),
+    "archives": ("/archiv/", 200),
+    "categories": ("/kategorien/", 200),
+    "tags": ("/schlagwoerter/", 200),
+    "404": ("/diese-seite-gibt-es-nicht/", 404),
+}

@@ -1,0 +1,29 @@
+"""Every page type of the starter site loads in chromium without errors or third-party requests."""
+
+from __future__ import annotations
+
+import pytest
+from site_pages import PAGE_TYPES
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_TYPES))
+def test_page_type_loads_cleanly(visit, name):
+    path, status = PAGE_TYPES[name]
+    page = visit(path)
+    assert page.status == status
+    problems = page.problems()
+    if status == 404:  # chromium reports the page's own 404 status as a console error
+        problems = [p for p in problems if "status of 404" not in p]
+    assert problems == []
+    assert page.page.locator("h1").count() == 1
+    assert page.page.title().endswith("Social Media mit Augenmaß")
+
+
+def test_stylesheet_and_favicon_are_served(visit):
+    page = visit("/")
+    assert page.page.evaluate("getComputedStyle(document.body).fontFamily") != ""
+    icon = page.page.locator("link[rel=icon]").get_attribute("href")
+    response = page.page.request.get(page.page.url.rstrip("/") + "/" + icon.lstrip("./"))
+    assert response.status == 200
