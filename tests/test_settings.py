@@ -1,0 +1,54 @@
+"""pelicanconf/publishconf: German slugs and heading ids, publish overrides only what it must."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import ROOT
+from pelican.settings import read_settings
+from pelican.utils import slugify
+
+import pelicanconf
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Für Größe", "fuer-groesse"),
+        ("Wann sich Social Media für KMU nicht lohnt", "wann-sich-social-media-fuer-kmu-nicht-lohnt"),
+        ("ÄRGER über Öffnungszeiten", "aerger-ueber-oeffnungszeiten"),
+        ("Café & Crème: 3 Fragen?", "cafe-und-creme-3-fragen"),
+        ("  – Straße –  ", "strasse"),
+    ],
+)
+def test_slugs_spell_out_umlauts(title, slug):
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    regex_subs = settings["SLUG_REGEX_SUBSTITUTIONS"]
+    assert slugify(title, regex_subs=regex_subs, use_unicode=settings["SLUGIFY_USE_UNICODE"]) == slug
+    for kind in ("CATEGORY", "TAG", "AUTHOR"):
+        assert settings[f"{kind}_REGEX_SUBSTITUTIONS"] == regex_subs
+
+
+def test_heading_ids_are_german_aware():
+    assert (
+        pelicanconf.heading_id("Größe messen: Schritt für Schritt", "-")
+        == "groesse-messen-schritt-fuer-schritt"
+    )
+    assert pelicanconf.heading_id("!!!", "-") == "abschnitt"
+
+
+def test_publishconf_only_overrides_the_public_address(monkeypatch):
+    monkeypatch.setenv("SITEURL", "https://kmu.example")
+    develop = read_settings(str(ROOT / "pelicanconf.py"))
+    publish = read_settings(str(ROOT / "publishconf.py"))
+    assert publish["SITEURL"] == publish["ABSOLUTE_SITEURL"] == "https://kmu.example"
+    assert publish["RELATIVE_URLS"] is True
+    changed = {key for key in develop if develop[key] != publish.get(key)}
+    assert changed <= {"SITEURL", "ABSOLUTE_SITEURL", "FEED_DOMAIN", "DELETE_OUTPUT_DIRECTORY"}
+
+
+def test_settings_the_design_names():
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    assert settings["TIMEZONE"] == "Europe/Berlin"
+    assert settings["DEFAULT_LANG"] == "de"
+    assert settings["ARTICLE_URL"] == "{slug}/"
+    assert settings["PLUGIN_PATHS"] == [str(ROOT / "plugins")]  # Pelican makes "plugins" absolute
