@@ -118,13 +118,15 @@ AUTHOR_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 
 HEADING_ID_TRANSLATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 HEADING_ID_JUNK = re.compile(r"[^a-z0-9]+")
+RESERVED_IDS = {"inhalt", "kommentare", "kommentar-formular", "leseempfehlungen", "checklisten"}  # the theme's
 
 
 def heading_id(value: str, separator: str) -> str:
     """German-aware heading ids ("Größe messen" -> "groesse-messen"), cheap enough for every heading."""
     text = unicodedata.normalize("NFKD", value.lower().translate(HEADING_ID_TRANSLATION))
     ascii_text = text.encode("ascii", "ignore").decode()
-    return HEADING_ID_JUNK.sub(separator, ascii_text).strip(separator) or "abschnitt"
+    heading = HEADING_ID_JUNK.sub(separator, ascii_text).strip(separator) or "abschnitt"
+    return f"{heading}{separator}abschnitt" if heading in RESERVED_IDS else heading
 
 
 MARKDOWN = {

@@ -34,6 +34,7 @@ def test_heading_ids_are_german_aware():
         == "groesse-messen-schritt-fuer-schritt"
     )
     assert pelicanconf.heading_id("!!!", "-") == "abschnitt"
+    assert pelicanconf.heading_id("Inhalt", "-") == "inhalt-abschnitt"  # <main id="inhalt"> is taken
 
 
 def test_publishconf_only_overrides_the_public_address(monkeypatch):
