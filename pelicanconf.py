@@ -118,7 +118,7 @@ AUTHOR_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 
 HEADING_ID_TRANSLATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 HEADING_ID_JUNK = re.compile(r"[^a-z0-9]+")
-RESERVED_IDS = {"inhalt", "kommentare", "kommentar-formular", "leseempfehlungen", "checklisten"}  # the theme's
+RESERVED_IDS = {"inhalt", "kommentare", "kommentar-formular", "leseempfehlungen", "checklisten"}  # theme ids
 
 
 def heading_id(value: str, separator: str) -> str:
