@@ -2,7 +2,15 @@
 
 from datetime import UTC, date, datetime
 
-from theme.filters import german_date, german_datetime, iso_datetime, json_ld, reading_minutes
+from theme.filters import (
+    asset_url,
+    german_date,
+    german_datetime,
+    iso_datetime,
+    json_ld,
+    pretty_url,
+    reading_minutes,
+)
 
 
 def test_german_datetime_spells_months_in_german():
@@ -30,3 +38,15 @@ def test_json_ld_cannot_close_its_script_element():
     text = json_ld({"headline": "</script><script>alert(1)</script> & mehr"})
     assert "</script>" not in text
     assert "\\u003c/script\\u003e" in text
+
+
+def test_asset_url_joins_metadata_paths_and_keeps_full_urls():
+    assert asset_url("images/a.svg", "..") == "../images/a.svg"
+    assert asset_url("{static}/images/a.svg", "..") == "../images/a.svg"
+    assert asset_url("https://example.org/a.png", "..") == "https://example.org/a.png"
+
+
+def test_pretty_url_points_at_directories():
+    assert pretty_url("index.html") == ""
+    assert pretty_url("seite/2/index.html") == "seite/2/"
+    assert pretty_url("ueber/") == "ueber/"
