@@ -24,17 +24,27 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/invoke check
 
-# What the browser tests need and a fresh Debian machine lacks: chromium.
+# What the tests need and a fresh Debian machine may lack: chromium (browser tests), a Java
+# runtime (Nu HTML Checker), node/npm (axe-core and vnu-jar, pinned by package-lock.json).
+APT_PACKAGES := $(if $(shell command -v chromium),,chromium fonts-liberation fonts-dejavu-core) \
+	$(if $(shell command -v java),,default-jre-headless) \
+	$(if $(shell command -v npm),,nodejs npm)
+
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-		echo "Installing Debian's chromium for the browser tests"; \
-		$(APT_GET) update -qq && $(APT_GET) install -y -qq chromium; \
+	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
+		echo "Installing with apt-get: $(strip $(APT_PACKAGES))"; \
+		$(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $(APT_PACKAGES); \
 	fi
+
+# npm packages for the checks; --ignore-scripts: vnu-jar ships its jar, nothing is downloaded.
+node_modules/.installed: package-lock.json | system-deps
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

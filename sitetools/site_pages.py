@@ -1,4 +1,7 @@
-"""The page types of the starter site that the browser tests visit."""
+"""The page types of the starter site: visited by the browser tests, `invoke screenshots` and `invoke audit`.
+
+A new page type (say a checklist overview) joins every check with one line here.
+"""
 
 # One line per page type of the starter site: name -> (path, expected HTTP status).
 PAGE_TYPES: dict[str, tuple[str, int]] = {
