@@ -170,9 +170,7 @@ def new(c, title: str):
 def _publish_targets() -> tuple[Path | None, str | None, str | None]:
     """PUBLISH_DIR, PUBLISH_HOST and PUBLISH_PATH from the environment or publishconf.py."""
     settings = _settings(CONFIG["publish_settings"])
-    values = [
-        os.environ.get(key) or settings.get(key) for key in ("PUBLISH_DIR", "PUBLISH_HOST", "PUBLISH_PATH")
-    ]
+    values = [os.environ.get(key) or settings.get(key) for key in ("PUBLISH_DIR", "PUBLISH_HOST", "PUBLISH_PATH")]
     directory, host, remote_path = values
     return (Path(directory) if directory else None), host, remote_path
 
@@ -207,6 +205,73 @@ def publish(c):
         raise Exit(f"Build failed, the live site is unchanged. {exc}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@task(help={"target": "folder for the PNGs (default screenshots/)", "dark": "also the dark colour scheme"})
+def screenshots(c, target: str = "screenshots", dark: bool = True):
+    """Build the site and write PNGs of every page type at 1280 px and 390 px into a folder."""
+    from sitetools.screenshots import take_screenshots
+
+    build(c)
+    written = take_screenshots(CONFIG["output"], ROOT / target, ("light", "dark") if dark else ("light",))
+    print(f"{len(written)} screenshots in {ROOT / target}")
+
+
+@task(help={"lighthouse": "also run Lighthouse (npx lighthouse, CHROME_PATH=/usr/bin/chromium) on the article"})
+def audit(c, lighthouse: bool = False):
+    """Build the site and report page weight (HTML+CSS+JS per page), third-party and blocking resources."""
+    from sitetools.audit import PAGE_BUDGET_BYTES, article_pages, audit_site
+    from sitetools.linkcheck import check_site
+
+    build(c)
+    output = CONFIG["output"]
+    weights = audit_site(output)
+    articles = {p.relative_to(output).as_posix() for p in article_pages(output)}
+    print(f"{'page':<70} {'HTML':>7} {'CSS+JS':>7} {'total':>7}")
+    for weight in sorted(weights, key=lambda w: -w.total_bytes):
+        mark = " (Artikel)" if weight.page in articles else ""
+        assets = weight.total_bytes - weight.html_bytes
+        print(f"{weight.page + mark:<70} {weight.html_bytes:7d} {assets:7d} {weight.total_bytes:7d}")
+    heaviest = max((w for w in weights if w.page in articles), key=lambda w: w.total_bytes, default=None)
+    problems = [w for w in weights if w.third_party or w.render_blocking]
+    broken = check_site(output, _settings(CONFIG["settings"])["ABSOLUTE_SITEURL"])
+    if heaviest:
+        print(f"Heaviest article: {heaviest.page} {heaviest.total_bytes / 1024:.1f} KB "
+              f"(budget {PAGE_BUDGET_BYTES / 1024:.0f} KB)")  # fmt: skip
+    print(f"Third-party or render-blocking resources: {len(problems)}; broken links: {len(broken)}")
+    for item in problems + broken:
+        print(f"  {item}")
+    if lighthouse:
+        _lighthouse(c)
+    if problems or broken or (heaviest and heaviest.total_bytes > PAGE_BUDGET_BYTES):
+        raise Exit("The audit found problems (see above).", code=1)
+
+
+def _lighthouse(c) -> None:
+    """Run Lighthouse on the article page and print its four scores (needs `npx lighthouse`)."""
+    import json
+    import threading
+
+    from sitetools.devserver import make_server
+    from sitetools.site_pages import PAGE_TYPES
+
+    server = make_server(CONFIG["output"], "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}{PAGE_TYPES['article'][0]}"
+    flags = "--headless=new --no-sandbox --disable-gpu"
+    report = ROOT / ".cache/lighthouse.json"
+    report.parent.mkdir(exist_ok=True)
+    try:
+        c.run(
+            f"npx --yes lighthouse {url} --quiet --output=json --output-path={report} "
+            f'--chrome-flags="{flags}" --only-categories=performance,accessibility,best-practices,seo',
+            env={"CHROME_PATH": "/usr/bin/chromium"},
+        )
+    finally:
+        server.shutdown()
+    scores = json.loads(report.read_text())["categories"]
+    for key, category in scores.items():
+        print(f"Lighthouse {key}: {round(category['score'] * 100)}")
 
 
 @task(help={"articles": "number of synthetic articles (default 1000)", "repeats": "builds per variant"})

@@ -62,9 +62,7 @@ def page_weight(output: Path, page: Path) -> PageWeight:
 
 def article_pages(output: Path) -> list[Path]:
     """The article pages of a built site (the pages carrying a BlogPosting)."""
-    return sorted(
-        p for p in output.rglob("index.html") if '"@type":"BlogPosting"' in p.read_text(encoding="utf-8")
-    )
+    return sorted(p for p in output.rglob("index.html") if '"@type":"BlogPosting"' in p.read_text(encoding="utf-8"))
 
 
 def audit_site(output: Path) -> list[PageWeight]:

@@ -82,9 +82,7 @@ def write_corpus(root: Path, articles: int, seed: int = 2013) -> Path:
             parts.extend(_paragraph(rng) + "\n" for _ in range(3))
             if section == 1 and n:
                 other = rng.randrange(n)
-                parts.append(
-                    f"Mehr dazu im [Beitrag {other}]({{filename}}/articles/artikel-{other:05d}.md).\n"
-                )
+                parts.append(f"Mehr dazu im [Beitrag {other}]({{filename}}/articles/artikel-{other:05d}.md).\n")
             if section == 2:
                 parts.extend(f"- {_sentence(rng)}" for _ in range(4))
                 parts.append("")

@@ -90,9 +90,7 @@ def check_page(output: Path, page: Path, site_url: str) -> list[BrokenLink]:
             if target is None:
                 broken.append(BrokenLink(name, url, "no such file"))
             elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in _ids(target):
-                broken.append(
-                    BrokenLink(name, url, f"no id {parts.fragment!r} in {target.relative_to(output)}")
-                )
+                broken.append(BrokenLink(name, url, f"no id {parts.fragment!r} in {target.relative_to(output)}"))
     return broken
 
 

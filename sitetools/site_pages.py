@@ -17,3 +17,8 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "tags": ("/schlagwoerter/", 200),
     "404": ("/diese-seite-gibt-es-nicht/", 404),
 }
+
+# The two widths every page is checked and photographed at.
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}

@@ -29,10 +29,7 @@ def test_slugs_spell_out_umlauts(title, slug):
 
 
 def test_heading_ids_are_german_aware():
-    assert (
-        pelicanconf.heading_id("Größe messen: Schritt für Schritt", "-")
-        == "groesse-messen-schritt-fuer-schritt"
-    )
+    assert pelicanconf.heading_id("Größe messen: Schritt für Schritt", "-") == "groesse-messen-schritt-fuer-schritt"
     assert pelicanconf.heading_id("!!!", "-") == "abschnitt"
     assert pelicanconf.heading_id("Inhalt", "-") == "inhalt-abschnitt"  # <main id="inhalt"> is taken
 

@@ -7,7 +7,6 @@ PAGE_TYPES.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,9 +16,17 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 
+from sitetools.browser import launch_chromium
 from sitetools.devserver import make_server
+from sitetools.headers import SECURITY_HEADERS
+from sitetools.site_pages import DESKTOP
 
-CHROMIUM = "/usr/bin/chromium"
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+});
+"""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -30,8 +37,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_HOSTS = {"127.0.0.1"}
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 @dataclass
@@ -44,12 +49,17 @@ class Visit:
     failed_requests: list[str] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
 
+    def csp_violations(self) -> list[str]:
+        """Content-Security-Policy violations the page reported so far."""
+        return self.page.evaluate("window.__cspViolations || []")
+
     def problems(self) -> list[str]:
-        """Console errors, failed and third-party requests, in one list for an assertion."""
+        """Console errors, failed and third-party requests and CSP violations, for one assertion."""
         return (
             [f"console: {e}" for e in self.console_errors]
             + [f"failed: {r}" for r in self.failed_requests]
             + [f"third-party: {r}" for r in self.foreign_requests]
+            + [f"csp: {v}" for v in self.csp_violations()]
         )
 
 
@@ -80,12 +90,16 @@ def site_server(starter_site) -> Iterator[SiteServer]:
 
 
 @pytest.fixture(scope="session")
+def csp_server(starter_site) -> Iterator[SiteServer]:
+    """The starter site served with the production security headers from deploy/_headers."""
+    yield from serve_directory(starter_site.output, headers=SECURITY_HEADERS)
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's chromium, headless, driven by Playwright (no browser download)."""
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 
@@ -114,6 +128,7 @@ def visit(browser: Browser, site_server: SiteServer) -> Iterator[Callable[..., V
                 route.abort()
 
         context.route("**/*", guard)
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
         page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
         page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
         page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.url} ({r.failure})"))
