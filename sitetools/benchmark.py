@@ -100,6 +100,7 @@ class Variant:
     settings: Path
     extra: list[str] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
 
 
@@ -111,7 +112,8 @@ try:
 except SystemExit as exc:
     if exc.code:
         raise
-print("PEAK_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print("PEAK_KB", usage.ru_maxrss, "CPU_S", usage.ru_utime + usage.ru_stime)
 """
 
 
@@ -134,8 +136,10 @@ def _build_once(variant: Variant, content: Path, output: Path) -> None:
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise RuntimeError(f"{variant.name} build failed:\n{result.stdout}\n{result.stderr}")
-    peak_kb = int(result.stdout.rsplit("PEAK_KB", 1)[1].split()[0])
+    figures = result.stdout.rsplit("PEAK_KB", 1)[1].split()
+    peak_kb, cpu_seconds = int(figures[0]), float(figures[2])
     variant.seconds.append(elapsed)
+    variant.cpu_seconds.append(cpu_seconds)
     variant.peak_mb.append(peak_kb / 1024)
 
 
@@ -160,7 +164,8 @@ def run_benchmark(articles: int, repeats: int, project: Path) -> dict[str, Varia
             shift = round_number % len(variants)
             for variant in variants[shift:] + variants[:shift]:
                 _build_once(variant, content, root / "out")
-                print(f"  round {round_number + 1}: {variant.name:<10} {variant.seconds[-1]:6.2f} s")
+                print(f"  round {round_number + 1}: {variant.name:<10} {variant.seconds[-1]:6.2f} s wall, "
+                      f"{variant.cpu_seconds[-1]:6.2f} s CPU")  # fmt: skip
     _print_table(variants)
     return {v.name: v for v in variants}
 
@@ -168,14 +173,17 @@ def run_benchmark(articles: int, repeats: int, project: Path) -> dict[str, Varia
 def _print_table(variants: list[Variant]) -> None:
     base = min(variants[0].seconds)
     base_mb = max(variants[0].peak_mb)
-    print(f"\n{'variant':<11} {'min s':>7} {'median s':>9} {'peak MB':>8} {'time x':>7} {'mem x':>6}  budget")
+    base_cpu = min(variants[0].cpu_seconds)
+    print(f"\n{'variant':<11} {'min s':>7} {'median s':>9} {'min CPU s':>10} {'peak MB':>8} {'time x':>7} "
+          f"{'CPU x':>6} {'mem x':>6}  budget (on min wall time)")  # fmt: skip
     for variant in variants:
         ratio = min(variant.seconds) / base
         budget = BUDGETS.get(variant.name)
         verdict = "" if budget is None else f"≤ {budget:.2f}× {'ok' if ratio <= budget else 'OVER'}"
         print(
             f"{variant.name:<11} {min(variant.seconds):7.2f} {statistics.median(variant.seconds):9.2f} "
-            f"{max(variant.peak_mb):8.1f} {ratio:7.2f} {max(variant.peak_mb) / base_mb:6.2f}  {verdict}"
+            f"{min(variant.cpu_seconds):10.2f} {max(variant.peak_mb):8.1f} {ratio:7.2f} "
+            f"{min(variant.cpu_seconds) / base_cpu:6.2f} {max(variant.peak_mb) / base_mb:6.2f}  {verdict}"
         )
     print(json.dumps({v.name: {"min_s": round(min(v.seconds), 3), "peak_mb": round(max(v.peak_mb), 1)}
                       for v in variants}))  # fmt: skip
