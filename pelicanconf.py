@@ -1,8 +1,6 @@
 """Pelican settings for writing and previewing the blog (``invoke build``, ``make serve``)."""
 
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -84,7 +82,8 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/seite/{number}/", "{base_name}/seite/{number}/index.html"),
 )
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "sitemap", "robots"]
-PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": None}
+# Ten teasers on the home page; topic, tag and author archives list twenty per page.
+PAGINATED_TEMPLATES = {"index": None, "category": 20, "tag": 20, "author": 20}
 SITEMAP_SAVE_AS = "sitemap.xml"
 ROBOTS_SAVE_AS = "robots.txt"
 # 404.html sits at the root but is served for any missing path: its links are root-relative.
@@ -116,23 +115,9 @@ AUTHOR_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 
 
 
-HEADING_ID_TRANSLATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-HEADING_ID_JUNK = re.compile(r"[^a-z0-9]+")
-RESERVED_IDS = {"inhalt", "kommentare", "kommentar-formular", "leseempfehlungen", "checklisten"}  # theme ids
-
-
-def heading_id(value: str, separator: str) -> str:
-    """German-aware heading ids ("Größe messen" -> "groesse-messen"), cheap enough for every heading."""
-    text = unicodedata.normalize("NFKD", value.lower().translate(HEADING_ID_TRANSLATION))
-    ascii_text = text.encode("ascii", "ignore").decode()
-    heading = HEADING_ID_JUNK.sub(separator, ascii_text).strip(separator) or "abschnitt"
-    return f"{heading}{separator}abschnitt" if heading in RESERVED_IDS else heading
-
-
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
-        "markdown.extensions.toc": {"slugify": heading_id},
         "pymdownx.blocks.caption": {},
     },
     "output_format": "html5",

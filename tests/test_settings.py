@@ -7,8 +7,6 @@ from helpers import ROOT
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
-import pelicanconf
-
 
 @pytest.mark.parametrize(
     ("title", "slug"),
@@ -26,12 +24,6 @@ def test_slugs_spell_out_umlauts(title, slug):
     assert slugify(title, regex_subs=regex_subs, use_unicode=settings["SLUGIFY_USE_UNICODE"]) == slug
     for kind in ("CATEGORY", "TAG", "AUTHOR"):
         assert settings[f"{kind}_REGEX_SUBSTITUTIONS"] == regex_subs
-
-
-def test_heading_ids_are_german_aware():
-    assert pelicanconf.heading_id("Größe messen: Schritt für Schritt", "-") == "groesse-messen-schritt-fuer-schritt"
-    assert pelicanconf.heading_id("!!!", "-") == "abschnitt"
-    assert pelicanconf.heading_id("Inhalt", "-") == "inhalt-abschnitt"  # <main id="inhalt"> is taken
 
 
 def test_publishconf_only_overrides_the_public_address(monkeypatch):
