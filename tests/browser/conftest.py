@@ -45,6 +45,7 @@ class Visit:
 
     page: Page
     status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
     console_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
@@ -142,6 +143,7 @@ def visit(browser: Browser, site_server: SiteServer) -> Iterator[Callable[..., V
         )
         response = page.goto((server or site_server).base_url + path, wait_until="load")
         visit.status = response.status if response else None
+        visit.headers = response.all_headers() if response else {}
         return visit
 
     yield open_path
