@@ -26,11 +26,7 @@ RELATIVE_URLS = True
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images", "extra"]
-EXTRA_PATH_METADATA = {
-    "extra/favicon.svg": {"path": "favicon.svg"},
-    "extra/favicon.ico": {"path": "favicon.ico"},
-}
+STATIC_PATHS = ["images"]
 IGNORE_FILES = [".#*", "*~", "README.md"]
 
 THEME = str(HERE / "theme")

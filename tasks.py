@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,9 +17,10 @@ from invoke import Exit, task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from content_lint import lint_content  # noqa: E402
+from content_lint import lint_content
 
-from sitetools.building import BuildError, build_atomically, run_pelican  # noqa: E402
+from sitetools.building import BuildError, build_atomically, run_pelican
+from sitetools.linkcheck import check_site
 
 CONFIG = {
     "content": ROOT / "content",
@@ -68,11 +70,24 @@ def _lint_or_exit(settings_file: Path) -> None:
         raise Exit(f"{len(errors)} content error(s) above; nothing was built or published.", code=1)
 
 
-def _build(target: Path, settings_file: Path) -> None:
+def _verify_links(settings_file: Path) -> Callable[[Path], None]:
+    """A check for build_atomically: every internal link, anchor and asset of the new build resolves."""
+
+    def verify(output: Path) -> None:
+        broken = check_site(output, _settings(settings_file)["ABSOLUTE_SITEURL"])
+        if broken:
+            listing = "\n".join(f"  {b}" for b in broken)
+            raise BuildError(f"{len(broken)} broken link(s) in the built pages; fix them in the content:\n{listing}")
+
+    return verify
+
+
+def _build(target: Path, settings_file: Path, check_links: bool = True) -> None:
     """Build the site atomically into target or stop with a clear message."""
     _lint_or_exit(settings_file)
+    verify = _verify_links(settings_file) if check_links else None
     try:
-        build_atomically(CONFIG["content"], settings_file, target)
+        build_atomically(CONFIG["content"], settings_file, target, verify=verify)
     except BuildError as exc:
         raise Exit(f"Build failed, {target} is unchanged. {exc}") from exc
 
@@ -85,10 +100,10 @@ def clean(c):
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-@task
-def build(c):
+@task(help={"check_links": "check every internal link of the new build before it replaces output/"})
+def build(c, check_links: bool = True):
     """Build the site with pelicanconf.py into output/ (content errors stop it; output/ stays intact)."""
-    _build(CONFIG["output"], CONFIG["settings"])
+    _build(CONFIG["output"], CONFIG["settings"], check_links)
     print(f"Site built into {CONFIG['output']}")
 
 
@@ -102,7 +117,7 @@ def serve(c, port: int = CONFIG["port"], host: str = CONFIG["host"]):
     """Build the site and serve output/ at http://127.0.0.1:8000/ (Ctrl+C stops)."""
     from sitetools.devserver import make_server
 
-    build(c)
+    build(c, check_links=False)
     server = make_server(CONFIG["output"], host, port)
     print(f"Serving {CONFIG['output']} at http://{host}:{port}/ (Ctrl+C to stop)")
     try:
@@ -122,7 +137,7 @@ def livereload(c, port: int = CONFIG["port"], host: str = CONFIG["host"]):
         except BuildError as exc:
             print(f"Build failed, the previous version stays online: {exc}", file=sys.stderr)
 
-    build(c)
+    build(c, check_links=False)
     server = Server()
     for watched in ("content", "theme", "plugins", "pelicanconf.py"):
         server.watch(str(ROOT / watched), rebuild_quietly)
@@ -221,7 +236,6 @@ def screenshots(c, target: str = "screenshots", dark: bool = True):
 def audit(c, lighthouse: bool = False):
     """Build the site and report page weight (HTML+CSS+JS per page), third-party and blocking resources."""
     from sitetools.audit import PAGE_BUDGET_BYTES, article_pages, audit_site
-    from sitetools.linkcheck import check_site
 
     build(c)
     output = CONFIG["output"]

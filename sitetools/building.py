@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -89,13 +90,20 @@ def run_pelican(content: Path, settings_file: Path, output: Path, *extra: str) -
         raise BuildError(f"Pelican exited with {result.returncode}; see the messages above.")
 
 
-def build_atomically(content: Path, settings_file: Path, target: Path, *extra: str) -> None:
-    """Build into a sibling temporary directory, then swap it into target; on failure keep target."""
+def build_atomically(
+    content: Path, settings_file: Path, target: Path, *extra: str, verify: Callable[[Path], None] | None = None
+) -> None:
+    """Build into a sibling temporary directory, then swap it into target; on failure keep target.
+
+    verify(staging) may raise BuildError to reject a build that Pelican finished.
+    """
     target = Path(target).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".build-{target.name}-", dir=target.parent))
     try:
         run_pelican(content, settings_file, staging, *extra)
+        if verify:
+            verify(staging)
         staging.chmod(0o755)
         atomic_swap(staging, target)
     finally:

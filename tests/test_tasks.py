@@ -72,6 +72,19 @@ def test_build_replaces_output_and_a_failed_build_keeps_the_old_one(project):
     assert not list(project.glob(".build-*"))
 
 
+def test_build_refuses_a_site_with_a_broken_internal_link(project, capsys):
+    tasks.build(Context())
+    before = (project / "output/erster-beitrag/index.html").read_text(encoding="utf-8")
+    (project / "content/articles/erster.md").write_text(
+        textwrap.dedent(GOOD).lstrip() + "\nSiehe [Über](../gibt-es-nicht/) und [Fazit](#fazit).\n", encoding="utf-8"
+    )
+    with pytest.raises(Exit, match="broken link") as failure:
+        tasks.build(Context())
+    assert "erster-beitrag/index.html: ../gibt-es-nicht/ (no such file)" in str(failure.value)
+    assert "erster-beitrag/index.html: #fazit (no id 'fazit'" in str(failure.value)
+    assert (project / "output/erster-beitrag/index.html").read_text(encoding="utf-8") == before
+
+
 def test_publish_swaps_into_publish_dir_and_failure_leaves_the_live_site(project, monkeypatch):
     live = project / "live"
     monkeypatch.setenv("PUBLISH_DIR", str(live))

@@ -122,8 +122,7 @@ def check_metadata(source: Source, required: list[str]) -> Iterator[Finding]:
                     path,
                     source.line_of(key),
                     "error",
-                    f"„{key.capitalize()}: {source.meta(key)}“ ist kein Datum; "
-                    "schreiben Sie es als 2024-03-05 09:05",
+                    f"„{key.capitalize()}: {source.meta(key)}“ ist kein Datum; schreiben Sie es als 2024-03-05 09:05",
                 )
     status = source.meta("status")
     if status and status.lower() not in STATUSES:
@@ -146,9 +145,7 @@ def check_image_metadata(source: Source, content_dir: Path) -> Iterator[Finding]
         return
     line = source.line_of("image")
     if not (content_dir / image.lstrip("/")).is_file():
-        yield Finding(
-            source.path, line, "error", f"Bild „{image}“ gibt es nicht; Pfad relativ zu content/ angeben"
-        )
+        yield Finding(source.path, line, "error", f"Bild „{image}“ gibt es nicht; Pfad relativ zu content/ angeben")
     if not source.meta("image_alt"):
         yield Finding(source.path, line, "finding", "„Image_alt:“ fehlt: beschreiben Sie das Bild in Worten")
     if not source.meta("image_credit"):
@@ -177,10 +174,16 @@ def check_body(source: Source, content_dir: Path) -> Iterator[Finding]:
                     "Pfad prüfen (mit / beginnend: relativ zu content/)",
                 )
         for match in IMAGE_RE.finditer(text):
-            if not match["alt"].strip():
+            src = match["src"]
+            if not LINK_RE.match(src) and "://" not in src and not src.startswith("data:"):
                 yield Finding(
-                    source.path, number, "finding", f"Bild „{match['src']}“ hat keinen Alternativtext"
+                    source.path,
+                    number,
+                    "error",
+                    f"Bild „{src}“ wird so nicht gefunden; schreiben Sie {{static}}/images/… (relativ zu content/)",
                 )
+            if not match["alt"].strip():
+                yield Finding(source.path, number, "finding", f"Bild „{match['src']}“ hat keinen Alternativtext")
 
 
 def slug_of(source: Source, settings: dict) -> str:

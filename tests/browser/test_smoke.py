@@ -23,8 +23,9 @@ def test_page_type_loads_cleanly(visit, name):
 
 
 def test_stylesheet_and_favicon_are_served(visit):
-    page = visit("/")
-    assert page.page.evaluate("getComputedStyle(document.body).fontFamily") != ""
-    icon = page.page.locator("link[rel=icon]").get_attribute("href")
-    response = page.page.request.get(page.page.url.rstrip("/") + "/" + icon.lstrip("./"))
+    page = visit("/").page
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(250, 248, 243)"  # theme's paper
+    icon = page.evaluate("document.querySelector('link[rel=icon]').href")
+    response = page.request.get(icon)
     assert response.status == 200
+    assert response.headers["content-type"] == "image/svg+xml"

@@ -75,6 +75,13 @@ def test_links_and_images_to_missing_files_are_errors(tmp_path, settings):
     assert (11, "Link „{static}/images/fehlt.svg") in errors
 
 
+def test_images_without_static_prefix_are_errors(tmp_path, settings):
+    text = GOOD + "\n    ![Grafik](images/bild.svg) und ![Extern](https://example.org/b.png)\n"
+    findings = lint(tmp_path, settings, {"articles/gut.md": text})
+    assert [(f[1], f[2]) for f in findings] == [(11, "error")]
+    assert "{static}/images/" in findings[0][3]
+
+
 def test_missing_summary_alt_text_and_credit_are_only_findings(tmp_path, settings):
     text = (
         GOOD.replace("    Summary: Alles da.\n", "")
