@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -76,3 +78,12 @@ class Site:
     def files(self, pattern: str = "**/*") -> list[Path]:
         """Output files matching a glob pattern."""
         return sorted(p for p in self.output.glob(pattern) if p.is_file())
+
+
+def run_pelican_cli(content: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
+    """`pelican <content> -s pelicanconf.py -o <output> --fatal errors`, as an author would run it."""
+    command = [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output)]
+    env = {**os.environ, "COLUMNS": "200"}  # rich would shorten long paths to the terminal width
+    return subprocess.run(
+        [*command, "--fatal", "errors", *extra], capture_output=True, text=True, env=env, cwd=content.parent
+    )

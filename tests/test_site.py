@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from helpers import ROOT, write_files
+from helpers import run_pelican_cli, write_files
 
 ARTICLE_MARCH = """
     Title: Für Größe gebaut: Kanäle wählen
@@ -189,17 +187,7 @@ def test_index_paginates_with_pretty_urls(make_site):
 def test_pelican_cli_builds_a_content_dir_with_only_articles(tmp_path):
     content = write_files(tmp_path / "content", {"articles/nur.md": ARTICLE_DECEMBER})
     out = tmp_path / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "pelican",
-        str(content),
-        "-s",
-        str(ROOT / "pelicanconf.py"),
-        "-o",
-        str(out),
-    ]
-    result = subprocess.run([*command, "--fatal", "errors"], capture_output=True, text=True, cwd=tmp_path)
+    result = run_pelican_cli(content, out)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (out / "rueckblick-im-dezember/index.html").is_file()
     assert (out / "sitemap.xml").is_file()

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 from content_lint import lint_content
-from helpers import ROOT, write_files
+from helpers import ROOT, run_pelican_cli, write_files
 from pelican.settings import read_settings
 
 GOOD = """
@@ -116,18 +112,7 @@ def test_pelican_with_fatal_errors_stops_before_writing_output(tmp_path):
         {"images/bild.svg": SVG, "articles/gut.md": GOOD.replace("articles/gut.md#", "articles/weg.md#")},
     )
     out = tmp_path / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "pelican",
-        str(content),
-        "-s",
-        str(ROOT / "pelicanconf.py"),
-        "-o",
-        str(out),
-    ]
-    env = {**os.environ, "COLUMNS": "200"}  # rich would shorten long paths to the terminal width
-    result = subprocess.run([*command, "--fatal", "errors"], capture_output=True, text=True, env=env)
+    result = run_pelican_cli(content, out)
     assert result.returncode != 0
     assert "content/articles/gut.md:9" in result.stdout + result.stderr
     assert not (out / "gute-zeilen").exists()
