@@ -54,3 +54,22 @@ def make_server(
     handler_class = type("Handler", (SiteRequestHandler,), {"extra_headers": dict(headers or {})})
     handler = functools.partial(handler_class, directory=str(directory))
     return ThreadingHTTPServer((host, port), handler)
+
+
+def livereload_server():
+    """A livereload Server whose static files answer missing paths with the site's 404 page."""
+    from livereload import Server
+    from livereload.handlers import StaticFileHandler
+
+    class SiteStaticFileHandler(StaticFileHandler):
+        def write_error(self, status_code: int, **kwargs) -> None:
+            page = Path(self.root) / "404.html"
+            if status_code == 404 and page.is_file():
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.finish(page.read_bytes())
+            else:
+                super().write_error(status_code, **kwargs)
+
+    server = Server()
+    server.SFH = SiteStaticFileHandler
+    return server
