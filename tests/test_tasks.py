@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
+from pathlib import Path
 
 import pytest
 from helpers import write_files
@@ -131,4 +133,27 @@ def test_publish_when_pelican_itself_fails_leaves_the_live_site(project, monkeyp
 def test_publish_without_a_target_explains_what_to_set(project, monkeypatch):
     monkeypatch.delenv("PUBLISH_DIR", raising=False)
     with pytest.raises(Exit, match="PUBLISH_DIR"):
+        tasks.publish(Context())
+
+
+def test_publish_over_ssh_uploads_with_rsync_and_cleans_up(project, monkeypatch):
+    calls = project / "rsync-calls"
+    bin_dir = project / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "rsync"
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nls "$4" > {project}/uploaded\nexit "${{FAKE_RSYNC_EXIT:-0}}"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    monkeypatch.delenv("PUBLISH_DIR", raising=False)
+    monkeypatch.setenv("PUBLISH_HOST", "kmu@web.example")
+    monkeypatch.setenv("PUBLISH_PATH", "/srv/site")
+    tasks.publish(Context())
+    args = calls.read_text().split()
+    assert args[:4] == ["-az", "--delete-after", "--delay-updates", args[3]]
+    assert args[4] == "kmu@web.example:/srv/site/"
+    assert "erster-beitrag" in (project / "uploaded").read_text()
+    assert not Path(args[3]).exists()  # the staging directory is gone
+
+    monkeypatch.setenv("FAKE_RSYNC_EXIT", "12")
+    with pytest.raises(Exit, match=r"rsync to kmu@web\.example:/srv/site failed"):
         tasks.publish(Context())
