@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "src"),
                    ("form", "action"), ("iframe", "src"))  # fmt: skip
 EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel"}
-NOT_LINKS = {"canonical", "alternate"}  # absolute by design; checked against the site's own URL
+NOT_LINKS = {"canonical", "alternate"}  # may point at the public address; relative ones are checked
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,10 @@ def check_page(output: Path, page: Path, site_url: str) -> list[BrokenLink]:
     for tag_name, attribute in LINK_ATTRIBUTES:
         for tag in soup.find_all(tag_name, attrs={attribute: True}):
             url = tag[attribute].strip()
-            if tag_name == "link" and NOT_LINKS & set(tag.get("rel", [])) and not url.startswith(site_url):
+            own = url.startswith(site_url)
+            if tag_name == "link" and NOT_LINKS & set(tag.get("rel", [])) and urlsplit(url).scheme and not own:
                 continue
-            if url.startswith(site_url):
+            if own:
                 url = url[len(site_url) :] or "/"
             parts = urlsplit(url)
             if parts.scheme or url.startswith("//"):

@@ -21,6 +21,7 @@ def test_the_checker_finds_missing_files_anchors_and_bad_external_links(tmp_path
                 <a href="https://">kaputt</a> <a href="mailto:niemand">kaputt</a> <a href="https://example.org/x">ok</a>
                 <link rel="canonical" href="https://elsewhere.example/">
                 <link rel="stylesheet" href="/theme/site.css">
+                <link rel="alternate" type="application/atom+xml" href="feeds/fehlt.atom.xml">
             """,
             "ziel/index.html": '<h2 id="da">Da</h2>',
         },
@@ -33,4 +34,5 @@ def test_the_checker_finds_missing_files_anchors_and_bad_external_links(tmp_path
         ("https://", "no host"),
         ("mailto:niemand", "no e-mail address"),
         ("/theme/site.css", "no such file"),
+        ("feeds/fehlt.atom.xml", "no such file"),
     }
