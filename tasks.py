@@ -60,9 +60,9 @@ def _settings(path: Path) -> dict:
     return read_settings(str(path))
 
 
-def _lint_or_exit(settings_file: Path) -> None:
+def _lint_or_exit(settings: dict) -> None:
     """Print content errors with file and line and stop before Pelican runs."""
-    findings = lint_content(CONFIG["content"], _settings(settings_file))
+    findings = lint_content(CONFIG["content"], settings)
     errors = [f for f in findings if f.severity == "error"]
     for finding in errors:
         print(finding, file=sys.stderr)
@@ -70,11 +70,11 @@ def _lint_or_exit(settings_file: Path) -> None:
         raise Exit(f"{len(errors)} content error(s) above; nothing was built or published.", code=1)
 
 
-def _verify_links(settings_file: Path) -> Callable[[Path], None]:
-    """A check for build_atomically: every internal link, anchor and asset of the new build resolves."""
+def _verify_links(settings: dict) -> Callable[[Path], None]:
+    """A check for a finished build: every internal link, anchor and asset of the new pages resolves."""
 
     def verify(output: Path) -> None:
-        broken = check_site(output, _settings(settings_file)["ABSOLUTE_SITEURL"])
+        broken = check_site(output, settings["ABSOLUTE_SITEURL"])
         if broken:
             listing = "\n".join(f"  {b}" for b in broken)
             raise BuildError(f"{len(broken)} broken link(s) in the built pages; fix them in the content:\n{listing}")
@@ -84,8 +84,9 @@ def _verify_links(settings_file: Path) -> Callable[[Path], None]:
 
 def _build(target: Path, settings_file: Path, check_links: bool = True) -> None:
     """Build the site atomically into target or stop with a clear message."""
-    _lint_or_exit(settings_file)
-    verify = _verify_links(settings_file) if check_links else None
+    settings = _settings(settings_file)
+    _lint_or_exit(settings)
+    verify = _verify_links(settings) if check_links else None
     try:
         build_atomically(CONFIG["content"], settings_file, target, verify=verify)
     except BuildError as exc:
@@ -200,10 +201,12 @@ def publish(c):
         return
     if not (host and remote_path):
         raise Exit("Set PUBLISH_DIR, or PUBLISH_HOST and PUBLISH_PATH (environment or publishconf.py).")
-    _lint_or_exit(CONFIG["publish_settings"])
+    settings = _settings(CONFIG["publish_settings"])
+    _lint_or_exit(settings)
     staging = Path(tempfile.mkdtemp(prefix="kmu-publish-"))
     try:
         run_pelican(CONFIG["content"], CONFIG["publish_settings"], staging)
+        _verify_links(settings)(staging)  # the same check as a local publish, before anything is uploaded
         # --delay-updates puts all files in place at the end, so readers never see a mix.
         command = [
             "rsync",

@@ -154,6 +154,13 @@ def test_publish_over_ssh_uploads_with_rsync_and_cleans_up(project, monkeypatch)
     assert "erster-beitrag" in (project / "uploaded").read_text()
     assert not Path(args[3]).exists()  # the staging directory is gone
 
+    broken = textwrap.dedent(GOOD).lstrip() + "\nSiehe [weg](../gibt-es-nicht/).\n"
+    (project / "content/articles/erster.md").write_text(broken, encoding="utf-8")
+    with pytest.raises(Exit, match="broken link"):
+        tasks.publish(Context())
+    assert len(calls.read_text().splitlines()) == 1  # nothing was uploaded
+    (project / "content/articles/erster.md").write_text(textwrap.dedent(GOOD).lstrip(), encoding="utf-8")
+
     monkeypatch.setenv("FAKE_RSYNC_EXIT", "12")
     with pytest.raises(Exit, match=r"rsync to kmu@web\.example:/srv/site failed"):
         tasks.publish(Context())
