@@ -12,9 +12,6 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-for path in (ROOT, ROOT / "plugins"):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
 
 
 def write_files(base: Path, files: dict[str, str]) -> Path:
