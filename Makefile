@@ -1,27 +1,50 @@
 # Two commands from a fresh clone: `make serve` and `make test`.
 # Everything else (virtualenv, pinned packages, chromium for the browser tests) is set up here.
+# requirements.txt: what the site needs (make serve); requirements-dev.txt: that plus the tests.
 
 PYTHON ?= python3
+PORT ?= 8000
+# pytest-xdist workers: one per core, at most four (each browser worker runs its own chromium).
+PYTEST_WORKERS ?= auto --maxprocesses=4
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+SITE_STAMP := $(VENV)/.installed-site-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
+PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check -q
 
-.PHONY: serve test build check clean lint system-deps
+# Exits 1 unless the given interpreter is Python 3.11 or newer.
+IS_PY311 = $(1) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
+# A missing, broken or too old virtualenv forces a fresh one (and a fresh install).
+VENV_OK := $(shell $(call IS_PY311,$(BIN)/python) && echo yes)
+NEW_VENV := $(if $(VENV_OK),,new-venv)
 
-# Re-create the virtualenv when it is missing, broken or its requirements changed.
-$(STAMP): requirements.txt
-	@if ! $(BIN)/python -c "" 2>/dev/null; then rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
-	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
-	rm -f $(VENV)/.installed-* && touch $@
+.PHONY: serve test build check clean lint system-deps new-venv
 
-serve: $(STAMP)
-	$(BIN)/invoke livereload
+new-venv:
+	@if ! $(call IS_PY311,$(PYTHON)); then \
+		found=$$($(PYTHON) --version 2>&1) || found="kein $(PYTHON)"; \
+		echo "Python 3.11 oder neuer wird benötigt, gefunden: $$found." >&2; \
+		echo "Bitte Python 3.11+ installieren oder angeben, z. B.: make serve PYTHON=python3.12" >&2; \
+		exit 1; \
+	fi
+	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
 
-build: $(STAMP)
+$(SITE_STAMP): requirements.txt $(NEW_VENV)
+	$(PIP_INSTALL) -r requirements.txt
+	rm -f $(VENV)/.installed-site-* && touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt $(NEW_VENV)
+	$(PIP_INSTALL) -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $(SITE_STAMP) $@
+
+serve: $(SITE_STAMP)
+	$(BIN)/invoke livereload --port $(PORT)
+
+build: $(SITE_STAMP)
 	$(BIN)/invoke build
 
-check: $(STAMP)
+check: $(SITE_STAMP)
 	$(BIN)/invoke check
 
 # What the tests need and a fresh Debian machine may lack: chromium (browser tests), a Java
@@ -41,12 +64,12 @@ node_modules/.installed: package-lock.json | system-deps
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) system-deps node_modules/.installed
+test: $(DEV_STAMP) system-deps node_modules/.installed
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 clean:
-	rm -rf output .build-* .pytest_cache
+	rm -rf output .build-* .cache .pytest_cache
