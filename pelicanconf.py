@@ -27,7 +27,9 @@ PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
-IGNORE_FILES = [".#*", "*~", "README.md"]
+# Pelican matches these against base names, so its own default "**/.*" lets ".DS_Store" or a
+# ".git" folder through: ".*" keeps every hidden file and folder (and editor locks ".#*") out.
+IGNORE_FILES = ["**/.*", ".*", "*~", "README.md"]
 
 THEME = str(HERE / "theme")
 PLUGIN_PATHS = ["plugins"]
@@ -35,11 +37,9 @@ PLUGINS = ["content_lint"]
 
 TIMEZONE = "Europe/Berlin"
 DEFAULT_LANG = "de"
-DEFAULT_DATE = None
 WITH_FUTURE_DATES = False  # a future date makes an article a draft
 DEFAULT_PAGINATION = 10
 SUMMARY_MAX_LENGTH = 40
-TYPOGRIFY = False
 
 # Drafts are never written into the site; preview them by setting Status: published locally.
 DRAFT_SAVE_AS = ""
@@ -70,9 +70,6 @@ AUTHORS_URL = "autoren/"
 AUTHORS_SAVE_AS = "autoren/index.html"
 ARCHIVES_URL = "archiv/"
 ARCHIVES_SAVE_AS = "archiv/index.html"
-YEAR_ARCHIVE_SAVE_AS = ""
-MONTH_ARCHIVE_SAVE_AS = ""
-INDEX_SAVE_AS = "index.html"
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/seite/{number}/", "{base_name}/seite/{number}/index.html"),
@@ -109,8 +106,6 @@ CATEGORY_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 TAG_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 AUTHOR_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 
-
-
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
@@ -133,9 +128,6 @@ FEED_MAX_ITEMS = 20
 RSS_FEED_SUMMARY_ONLY = False
 
 # Theme
-MENUITEMS_EXTRA: list[tuple[str, str]] = []
-DISPLAY_PAGES_ON_MENU = False
-DISPLAY_CATEGORIES_ON_MENU = False
 FOOTER_PAGES = ["ueber", "kontakt", "impressum", "datenschutz"]
 NAV_PAGES = ["ueber", "kontakt"]
 READING_WORDS_PER_MINUTE = 200

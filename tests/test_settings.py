@@ -42,3 +42,21 @@ def test_settings_the_design_names():
     assert settings["DEFAULT_LANG"] == "de"
     assert settings["ARTICLE_URL"] == "{slug}/"
     assert settings["PLUGIN_PATHS"] == [str(ROOT / "plugins")]  # Pelican makes "plugins" absolute
+
+
+def test_hidden_files_and_editor_leftovers_are_never_published(make_site):
+    site = make_site(
+        {
+            "articles/erster.md": "Title: Erster\nDate: 2024-03-05\n\nText.\n",
+            "articles/.#erster.md": "Title: Sperrdatei\nDate: 2024-03-05\n\nText.\n",
+            "articles/erster.md~": "Title: Sicherung\nDate: 2024-03-05\n\nText.\n",
+            "articles/.entwurf/geheim.md": "Title: Versteckt\nDate: 2024-03-05\n\nText.\n",
+            "images/.DS_Store": "Finder-Metadaten",
+            "images/bild.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+        }
+    )
+    published = {p.relative_to(site.output).as_posix() for p in site.files()}
+    assert "images/bild.svg" in published
+    assert "erster/index.html" in published
+    assert [p for p in published if any(part.startswith(".") for part in p.split("/"))] == []
+    assert not any(name.startswith(("sperrdatei", "sicherung", "versteckt")) for name in published)
