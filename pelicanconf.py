@@ -33,7 +33,7 @@ IGNORE_FILES = ["**/.*", ".*", "*~", "README.md"]
 
 THEME = str(HERE / "theme")
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_lint"]
+PLUGINS = ["content_lint", "comments"]
 
 TIMEZONE = "Europe/Berlin"
 DEFAULT_LANG = "de"

@@ -1,0 +1,151 @@
+"""The comment file format: `content/comments/<article-slug>/<id>.md`, metadata lines, a blank line, Markdown.
+
+One module reads and writes it, so the build, the moderation tasks and the tests agree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pelican.utils import get_date
+
+TYPES = ("comment", "pingback", "webmention")
+# Keys of a comment file, in the order they are written.
+KEYS = ("author", "date", "url", "reply_to", "type", "site_author", "note")
+REQUIRED_KEYS = ("author", "date")
+ID_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
+META_LINE_RE = re.compile(r"\A(?P<key>[A-Za-z_]+):[ \t]*(?P<value>.*)\Z")
+TRUE_WORDS = {"true", "yes", "ja", "1"}
+# Characters that reorder or hide text (bidi overrides, zero-width) and controls other than newline/tab.
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f]")
+
+
+class CommentFileError(ValueError):
+    """A comment file that cannot be read; the message names the file and what to fix."""
+
+
+@dataclass
+class Comment:
+    """One approved comment, pingback or webmention as shown under an article."""
+
+    id: str
+    author: str
+    date: datetime
+    content: str = ""
+    type: str = "comment"
+    by_site_author: bool = False
+    reply_to: str | None = None
+    website: str | None = None
+    note: str | None = None
+    body: str = ""
+    source_path: str = ""
+    replies: list[Comment] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """The fragment id of the comment on the article page."""
+        return f"comment-{self.id}"
+
+
+def clean_text(value: str, multiline: bool = False) -> str:
+    """NFC-normalize and drop invisible or reordering characters; single-line unless multiline."""
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if not multiline:
+        value = " ".join(value.split())
+    return INVISIBLE_RE.sub("", value).strip()
+
+
+def parse_comment_file(path: Path, timezone: str) -> Comment:
+    """Read one comment file into a Comment (content not yet rendered) or raise CommentFileError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommentFileError(f"{path}: cannot read the file as UTF-8 ({exc})") from exc
+    comment_id = path.stem
+    if not ID_RE.match(comment_id):
+        raise CommentFileError(f"{path}: the file name must be the comment id (letters, digits, - or _)")
+    header, _, body = text.replace("\r\n", "\n").partition("\n\n")
+    meta: dict[str, str] = {}
+    for number, line in enumerate(header.splitlines(), start=1):
+        match = META_LINE_RE.match(line.strip())
+        key = match["key"].lower() if match else ""
+        if key not in KEYS:
+            raise CommentFileError(
+                f"{path}:{number}: expected 'Key: value' with one of {', '.join(KEYS)}; "
+                "put a blank line between the metadata and the text"
+            )
+        meta[key] = clean_text(match["value"])
+    missing = [key for key in REQUIRED_KEYS if not meta.get(key)]
+    if missing:
+        raise CommentFileError(f"{path}: missing metadata {', '.join(k.capitalize() for k in missing)}")
+    kind = meta.get("type") or "comment"
+    if kind not in TYPES:
+        raise CommentFileError(f"{path}: Type must be one of {', '.join(TYPES)}, not {kind!r}")
+    try:
+        date = get_date(meta["date"])
+    except (ValueError, OverflowError) as exc:
+        raise CommentFileError(f"{path}: Date {meta['date']!r} is not a date (use 2026-11-20 14:03)") from exc
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=ZoneInfo(timezone))
+    website = meta.get("url") or None
+    if website and not re.match(r"\Ahttps?://[^\s/]+", website, re.IGNORECASE):
+        raise CommentFileError(f"{path}: Url must start with http:// or https://, not {website!r}")
+    reply_to = meta.get("reply_to") or None
+    if reply_to and not ID_RE.match(reply_to):
+        raise CommentFileError(f"{path}: Reply_to {reply_to!r} is not a comment id")
+    body = clean_text(body, multiline=True)
+    if not body and kind == "comment":
+        raise CommentFileError(f"{path}: the comment has no text below the metadata")
+    return Comment(
+        id=comment_id,
+        author=meta["author"],
+        date=date,
+        type=kind,
+        by_site_author=meta.get("site_author", "").lower() in TRUE_WORDS,
+        reply_to=reply_to,
+        website=website,
+        note=meta.get("note") or None,
+        body=body,
+        source_path=str(path),
+    )
+
+
+def format_comment_file(comment: Comment) -> str:
+    """The text of a comment file for comment (metadata lines, a blank line, the Markdown body)."""
+    values = {
+        "author": comment.author,
+        "date": comment.date.isoformat(timespec="seconds"),
+        "url": comment.website,
+        "reply_to": comment.reply_to,
+        "type": comment.type,
+        "site_author": "true" if comment.by_site_author else None,
+        "note": comment.note,
+    }
+    lines = [f"{key.capitalize()}: {clean_text(str(value))}" for key, value in values.items() if value]
+    return "\n".join(lines) + "\n\n" + clean_text(comment.body, multiline=True) + "\n"
+
+
+def write_comment_file(comments_dir: Path, article: str, comment: Comment) -> Path:
+    """Write comment atomically to comments_dir/<article>/<id>.md (temp file + rename); never overwrite."""
+    if not ID_RE.match(article) or not ID_RE.match(comment.id):
+        raise CommentFileError(f"unsafe article slug or comment id: {article!r}/{comment.id!r}")
+    folder = comments_dir / article
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{comment.id}.md"
+    handle, temp = tempfile.mkstemp(prefix=f".{comment.id}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(format_comment_file(comment))
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.link(temp, target)  # fails instead of overwriting when the file already exists
+    finally:
+        os.unlink(temp)
+    return target

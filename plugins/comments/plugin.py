@@ -1,0 +1,196 @@
+"""Pelican side of the comments: read content/comments/, attach them to articles, write the intake manifest."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pelican import signals
+
+from .model import Comment, CommentFileError, parse_comment_file
+from .render import CommentRenderer
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "path": "comments",  # below PATH: content/comments/<article-slug>/<id>.md
+    "close_after_days": None,  # close the form N days after an article's date; None: never
+    "intake_path": "kommentare/",  # the form's action below SITEURL; the build writes a page there
+    "manifest": "kommentare/manifest.json",  # below the output: open articles for the intake
+    "max_body_chars": 5000,  # longest comment text the intake accepts
+    "max_request_bytes": 65536,  # larger requests get 413
+    "max_links": 2,  # more links than this hold a comment as spam
+    "retention_days": 30,  # pending, spam and finished queue entries are purged after this
+    "rate_window_seconds": 600,  # COMMENTS_RATE_LIMIT counts accepted posts in this window
+}
+SETTING = "COMMENTS"
+METADATA_KEYS = {"comments"}
+OPEN_VALUES = {"open": True, "closed": False}
+
+
+def comment_settings(settings: dict) -> dict:
+    """The plugin's settings: COMMENTS merged over DEFAULTS."""
+    return dict(DEFAULTS, **(settings.get(SETTING) or {}))
+
+
+def setting_from_env(settings: dict, name: str, default):
+    """A top-level setting (COMMENTS_DB, COMMENTS_RATE_LIMIT, ...) with the environment taking precedence."""
+    return os.environ.get(name) or settings.get(name, default)
+
+
+def _enabled(settings: dict) -> bool:
+    """Whether this build lists the plugin (signals stay connected across builds in one process)."""
+    return __package__ in settings.get("PLUGINS", [])
+
+
+def _initialized(pelican) -> None:
+    """Declare the metadata keys and check the settings once at start."""
+    if not _enabled(pelican.settings):
+        return
+    pelican.settings.setdefault("PLUGIN_METADATA_KEYS", set()).update(METADATA_KEYS)
+    unknown = set(pelican.settings.get(SETTING) or {}) - set(DEFAULTS)
+    if unknown:
+        logger.warning("comments: unknown keys in %s: %s (known: %s)", SETTING, sorted(unknown), sorted(DEFAULTS))
+    days = comment_settings(pelican.settings)["close_after_days"]
+    if days is not None and (not isinstance(days, int) or days < 0):
+        logger.error("comments: %s['close_after_days'] must be a whole number of days or None", SETTING)
+
+
+def comments_open(article, settings: dict) -> bool:
+    """Whether the article takes new comments (metadata `Comments: closed`, close_after_days)."""
+    value = str(article.metadata.get("comments", "open")).strip().lower()
+    if value not in OPEN_VALUES:
+        logger.error("comments: %s: Comments must be 'open' or 'closed', not %r", article.source_path, value)
+        return False
+    if not OPEN_VALUES[value]:
+        return False
+    days = comment_settings(settings)["close_after_days"]
+    if days is None:
+        return True
+    return datetime.now(ZoneInfo(settings["TIMEZONE"])) - article.date <= timedelta(days=days)
+
+
+def read_comments(folder: Path, timezone: str, renderer: CommentRenderer) -> list[Comment]:
+    """All comment files of one article folder, rendered and sorted by date; broken files are logged."""
+    comments = []
+    for path in sorted(folder.glob("*.md")):
+        try:
+            comment = parse_comment_file(path, timezone)
+        except CommentFileError as exc:
+            logger.error("comments: %s", exc)
+            continue
+        comment.content = renderer.render(comment.body)
+        comments.append(comment)
+    comments.sort(key=lambda c: (c.date, c.id))
+    return comments
+
+
+def thread(comments: list[Comment]) -> list[Comment]:
+    """Link replies to their parents and return the top-level comments; bad reply_to ids are logged."""
+    by_id = {c.id: c for c in comments}
+    top = []
+    for comment in comments:
+        parent = by_id.get(comment.reply_to) if comment.reply_to else None
+        if comment.reply_to and (parent is None or _loops(comment, by_id)):
+            logger.error(
+                "comments: %s: Reply_to %r names no earlier comment of this article; fix or remove it",
+                comment.source_path,
+                comment.reply_to,
+            )
+            comment.reply_to = None
+            parent = None
+        (parent.replies if parent else top).append(comment)
+    return top
+
+
+def _loops(comment: Comment, by_id: dict[str, Comment]) -> bool:
+    """Whether following reply_to from comment comes back to it (a cycle of replies)."""
+    seen = {comment.id}
+    current = comment
+    while current.reply_to:
+        if current.reply_to in seen or current.reply_to not in by_id:
+            return current.reply_to in seen
+        seen.add(current.reply_to)
+        current = by_id[current.reply_to]
+    return False
+
+
+def attach_comments(generator) -> None:
+    """Attach comments, comment_threads and comments_open to every article; report unknown articles."""
+    settings = generator.settings
+    if not _enabled(settings):
+        return
+    generator.context[SETTING] = comment_settings(settings)
+    folder = Path(settings["PATH"]) / comment_settings(settings)["path"]
+    articles = [
+        *generator.articles,
+        *generator.translations,
+        *getattr(generator, "drafts", []),
+        *getattr(generator, "hidden_articles", []),
+    ]
+    by_slug = {}
+    for article in articles:
+        article.comments = []
+        article.comment_threads = []
+        article.comments_open = comments_open(article, settings)
+        by_slug.setdefault(article.slug, article)
+    if not folder.is_dir():
+        return
+    renderer = CommentRenderer()
+    for article_folder in sorted(p for p in folder.iterdir() if p.is_dir()):
+        article = by_slug.get(article_folder.name)
+        if article is None:
+            for path in sorted(article_folder.glob("*.md")):
+                logger.error(
+                    "comments: %s: no article with the slug %r; move the file to the folder of an existing article",
+                    path,
+                    article_folder.name,
+                )
+            continue
+        article.comments = read_comments(article_folder, settings["TIMEZONE"], renderer)
+        article.comment_threads = thread(article.comments)
+
+
+def write_intake_files(generator, writer) -> None:
+    """Write the page at the form's action path and the manifest of articles the intake reads."""
+    if not _enabled(generator.settings):
+        return
+    options = comment_settings(generator.settings)
+    writer.write_file(
+        options["intake_path"] + "index.html",
+        generator.get_template("comments_intake"),
+        generator.context,
+        relative_urls=generator.settings["RELATIVE_URLS"],
+    )
+    write_manifest(generator)
+
+
+def write_manifest(generator) -> None:
+    """Write the manifest the intake reads: every published article, open or not, with its comment ids."""
+    manifest = {
+        "articles": {
+            article.slug: {
+                "url": article.url,
+                "title": article.title,
+                "open": bool(getattr(article, "comments_open", False)),
+                "comments": [c.id for c in getattr(article, "comments", [])],
+            }
+            for article in generator.articles
+        }
+    }
+    path = Path(generator.output_path) / comment_settings(generator.settings)["manifest"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(".tmp")
+    temp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    temp.replace(path)
+
+
+def register() -> None:
+    """Connect the plugin to Pelican's signals."""
+    signals.initialized.connect(_initialized)
+    signals.article_generator_finalized.connect(attach_comments)
+    signals.article_writer_finalized.connect(write_intake_files)
