@@ -74,7 +74,7 @@ def _verify_links(settings: dict) -> Callable[[Path], None]:
     """A check for a finished build: every internal link, anchor and asset of the new pages resolves."""
 
     def verify(output: Path) -> None:
-        broken = check_site(output, settings["ABSOLUTE_SITEURL"])
+        broken = check_site(output, settings["ABSOLUTE_SITEURL"], settings.get("LINK_CHECK_IGNORE", ()))
         if broken:
             listing = "\n".join(f"  {b}" for b in broken)
             raise BuildError(f"{len(broken)} broken link(s) in the built pages; fix them in the content:\n{listing}")
@@ -251,7 +251,8 @@ def audit(c, lighthouse: bool = False):
         print(f"{weight.page + mark:<70} {weight.html_bytes:7d} {assets:7d} {weight.total_bytes:7d}")
     heaviest = max((w for w in weights if w.page in articles), key=lambda w: w.total_bytes, default=None)
     problems = [w for w in weights if w.third_party or w.render_blocking]
-    broken = check_site(output, _settings(CONFIG["settings"])["ABSOLUTE_SITEURL"])
+    settings = _settings(CONFIG["settings"])
+    broken = check_site(output, settings["ABSOLUTE_SITEURL"], settings.get("LINK_CHECK_IGNORE", ()))
     if heaviest:
         print(f"Heaviest article: {heaviest.page} {heaviest.total_bytes / 1024:.1f} KB "
               f"(budget {PAGE_BUDGET_BYTES / 1024:.0f} KB)")  # fmt: skip

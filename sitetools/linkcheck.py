@@ -1,22 +1,29 @@
 """Check a built site offline: every internal link, anchor and asset must resolve to a file.
 
-External links are only checked for syntax (scheme and host); nothing is fetched.
+External links are only checked for syntax (scheme and host); nothing is fetched. Each page is
+parsed once (with lxml): its links and its ids are read in the same pass, and links are then
+resolved against one listing of the output directory.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
+from lxml import etree
 
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "src"),
                    ("form", "action"), ("iframe", "src"))  # fmt: skip
+LINKS_XPATH = " | ".join(f"//{tag}/@{attribute}" for tag, attribute in LINK_ATTRIBUTES)
+IDS_XPATH = "//@id | //a/@name"
 EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel"}
 NOT_LINKS = {"canonical", "alternate"}  # may point at the public address; relative ones are checked
+PARSER = etree.HTMLParser(encoding="utf-8", no_network=True)
 
 
 @dataclass(frozen=True)
@@ -31,28 +38,25 @@ class BrokenLink:
         return f"{self.page}: {self.target} ({self.reason})"
 
 
-@cache
-def _ids(path: Path) -> frozenset[str]:
-    """The ids (and a-names) in one HTML file, the targets of #fragments."""
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    names = {tag["id"] for tag in soup.find_all(id=True)}
-    names |= {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
-    return frozenset(names)
+class Link(NamedTuple):
+    """One URL in a page, with the element it came from (and its rel values, for <link>)."""
+
+    tag: str
+    url: str
+    rel: frozenset[str]
 
 
-def _resolve(output: Path, page: Path, path: str) -> Path | None:
-    """The file a site-internal URL path points at, or None."""
-    if path.startswith("/"):
-        relative = path.lstrip("/")
-    else:
-        page_dir = page.parent.relative_to(output).as_posix()
-        relative = posixpath.normpath(posixpath.join(page_dir, path))
-        if relative.startswith(".."):
-            return None
-    target = output / unquote(relative)
-    if path.endswith("/") or target.is_dir():
-        target = target / "index.html"
-    return target if target.is_file() else None
+def scan_page(data: bytes) -> tuple[list[Link], frozenset[str]]:
+    """The links and the ids (the targets of #fragments) of one HTML page, from one parse."""
+    root = etree.fromstring(data, PARSER) if data.strip() else None
+    if root is None:
+        return [], frozenset()
+    links = []
+    for value in root.xpath(LINKS_XPATH):
+        element = value.getparent()
+        rel = frozenset(element.get("rel", "").split()) if element.tag == "link" else frozenset()
+        links.append(Link(element.tag, value.strip(), rel))
+    return links, frozenset(root.xpath(IDS_XPATH))
 
 
 def _check_external(url: str) -> str | None:
@@ -68,37 +72,99 @@ def _check_external(url: str) -> str | None:
     return None
 
 
-def check_page(output: Path, page: Path, site_url: str) -> list[BrokenLink]:
+class SiteIndex:
+    """What a built site holds: its files and directories, and the ids of every HTML page."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.files: set[str] = set()
+        self.dirs: set[str] = {""}
+        for directory, dirs, files in os.walk(output):
+            relative = os.path.relpath(directory, output).replace(os.sep, "/")
+            prefix = "" if relative == "." else f"{relative}/"
+            self.dirs.update(prefix + d for d in dirs)
+            self.files.update(prefix + f for f in files)
+        self.ids: dict[str, frozenset[str]] = {}
+
+    def resolve(self, relative: str, directory: bool) -> str | None:
+        """The output file a normalised site path ("a/b", "" for the root) stands for, or None."""
+        if directory or relative in self.dirs:
+            relative = f"{relative}/index.html" if relative else "index.html"
+        return relative if relative in self.files else None
+
+
+def site_path(page_dir: str, path: str) -> str | None:
+    """A URL path of a page in page_dir as a normalised path from the site root ("a/b", "" for
+    the root), or None when it climbs above the root."""
+    if "%" in path:
+        path = unquote(path)
+    if path.startswith("/"):
+        joined = path.lstrip("/")
+    elif page_dir:
+        joined = f"{page_dir}/{path}"
+    else:
+        joined = path
+    if "/." in f"/{joined}" or "//" in joined:
+        joined = posixpath.normpath(joined)
+        if joined == ".":
+            return ""
+        if joined.startswith(".."):
+            return None
+    return joined.rstrip("/")
+
+
+def _ignored(relative: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether a site path is one of the prefixes ("kommentare") or lies below one."""
+    return any(relative == prefix or relative.startswith(f"{prefix}/") for prefix in prefixes)
+
+
+def check_links(
+    index: SiteIndex, page: str, links: Iterable[Link], site_url: str, ignore: tuple[str, ...]
+) -> list[BrokenLink]:
     """Every broken internal link, anchor and asset, and every malformed external link, of one page."""
-    name = page.relative_to(output).as_posix()
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     broken = []
-    for tag_name, attribute in LINK_ATTRIBUTES:
-        for tag in soup.find_all(tag_name, attrs={attribute: True}):
-            url = tag[attribute].strip()
-            own = url.startswith(site_url)
-            if tag_name == "link" and NOT_LINKS & set(tag.get("rel", [])) and urlsplit(url).scheme and not own:
+    page_dir = posixpath.dirname(page)
+    for link in links:
+        url = link.url
+        own = url.startswith(site_url)
+        if link.tag == "link" and NOT_LINKS & link.rel and urlsplit(url).scheme and not own:
+            continue
+        if own:
+            url = url[len(site_url) :] or "/"
+        parts = urlsplit(url)
+        if parts.scheme or url.startswith("//"):
+            problem = _check_external(url)
+            if problem:
+                broken.append(BrokenLink(page, url, problem))
+            continue
+        if not parts.path:
+            target = page
+        else:
+            relative = site_path(page_dir, parts.path)
+            if relative is not None and _ignored(relative, ignore):
                 continue
-            if own:
-                url = url[len(site_url) :] or "/"
-            parts = urlsplit(url)
-            if parts.scheme or url.startswith("//"):
-                problem = _check_external(url)
-                if problem:
-                    broken.append(BrokenLink(name, url, problem))
-                continue
-            target = page if not parts.path else _resolve(output, page, parts.path)
-            if target is None:
-                broken.append(BrokenLink(name, url, "no such file"))
-            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in _ids(target):
-                broken.append(BrokenLink(name, url, f"no id {parts.fragment!r} in {target.relative_to(output)}"))
+            target = None if relative is None else index.resolve(relative, parts.path.endswith("/"))
+        if target is None:
+            broken.append(BrokenLink(page, url, "no such file"))
+        elif parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in index.ids.get(target, ()):
+            broken.append(BrokenLink(page, url, f"no id {parts.fragment!r} in {target}"))
     return broken
 
 
-def check_site(output: Path, site_url: str = "") -> list[BrokenLink]:
-    """Check every HTML page of a built site; site_url maps absolute own URLs onto output/."""
-    _ids.cache_clear()
+def check_site(output: Path, site_url: str = "", ignore: Iterable[str] = ()) -> list[BrokenLink]:
+    """Check every HTML page of a built site.
+
+    site_url maps absolute own URLs onto output/; ignore lists URL paths from the site root that a
+    program answers rather than a file (e.g. "/kommentare/", where the comment form posts).
+    """
+    index = SiteIndex(output)
+    pages = sorted(name for name in index.files if name.endswith(".html"))
+    links = {}
+    for page in pages:
+        links[page], index.ids[page] = scan_page((output / page).read_bytes())
+    own_prefix = site_url.rstrip("/") or "\0"
+    prefixes = tuple(entry.strip("/") for entry in ignore)
     broken: list[BrokenLink] = []
-    for page in sorted(output.rglob("*.html")):
-        broken += check_page(output, page, site_url.rstrip("/") or "\0")
+    for page in pages:
+        broken += check_links(index, page, links[page], own_prefix, prefixes)
     return broken
