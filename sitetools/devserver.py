@@ -19,6 +19,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         ".xml": "application/xml",
         ".svg": "image/svg+xml",
         ".js": "text/javascript",
+        ".wasm": "application/wasm",
     }
     extra_headers: ClassVar[dict[str, str]] = {}
 

@@ -15,6 +15,7 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "archives": ("/archiv/", 200),
     "categories": ("/kategorien/", 200),
     "tags": ("/schlagwoerter/", 200),
+    "search": ("/suche/?q=Bewertungen", 200),
     "404": ("/diese-seite-gibt-es-nicht/", 404),
 }
 
