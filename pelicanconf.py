@@ -38,6 +38,11 @@ PLUGINS = ["content_lint", "comments", "search"]
 # the link check of `invoke build` and `invoke publish` does not look for files there.
 LINK_CHECK_IGNORE = ["/kommentare/"]
 
+# Comment intake (plugins/comments): the moderation queue lives outside content/; the environment
+# variables of the same names override both.
+COMMENTS_DB = str(HERE / "var" / "kommentare.sqlite3")
+COMMENTS_RATE_LIMIT = 5  # accepted posts per client per 10 minutes; 0 turns the limit off
+
 TIMEZONE = "Europe/Berlin"
 DEFAULT_LANG = "de"
 WITH_FUTURE_DATES = False  # a future date makes an article a draft

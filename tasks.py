@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from invoke import Exit, task
+from invoke import Collection, Exit, task
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -298,3 +298,11 @@ def bench(c, articles: int = 1000, repeats: int = 2):
     from sitetools.benchmark import run_benchmark
 
     run_benchmark(articles=articles, repeats=repeats, project=ROOT)
+
+
+# The namespace: every task of this module plus `invoke comments.*`. Keep this block at the end,
+# so tasks added above are part of it (tests/comments/test_tasks.py checks that none is missing).
+from sitetools import comments_tasks
+
+ns = Collection.from_module(sys.modules[__name__])
+ns.add_collection(comments_tasks.namespace)

@@ -1,0 +1,351 @@
+"""The comment intake: a small WSGI app behind `/kommentare/` that validates a form post and queues it.
+
+Answers (DESIGN.md): accepted -> 303 to the article with the "wartet auf Freischaltung" notice, or
+202 JSON; bad input -> 400 naming the field; unknown article -> 404; closed -> 403; too large ->
+413; too many posts -> 429. Nothing unexpected becomes a 500: it is logged and answered with 503.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import json
+import logging
+import re
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from .model import ID_RE, clean_text
+from .queue import CommentQueue
+
+logger = logging.getLogger(__name__)
+
+FIELDS = ("article", "author", "email", "url", "body", "reply_to", "consent")
+HONEYPOT = "firma"
+LABELS = {
+    "article": "Artikel",
+    "author": "Name",
+    "email": "E-Mail",
+    "url": "Website",
+    "body": "Kommentar",
+    "reply_to": "Antwort auf",
+    "consent": "Einwilligung",
+    HONEYPOT: "Firma",
+}
+DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+EMAIL_RE = re.compile(rf"\A[^@\s<>()\[\],;:\"\\]{{1,64}}@{DOMAIN_LABEL}(?:\.{DOMAIN_LABEL})+\Z")
+LINK_RE = re.compile(r"(?:https?://|www\.)[^\s)\]>]+", re.IGNORECASE)
+MAX_AUTHOR = 100
+MAX_EMAIL = 254
+MAX_URL = 300
+STATUS_TEXT = {
+    200: "200 OK",
+    202: "202 Accepted",
+    303: "303 See Other",
+    400: "400 Bad Request",
+    401: "401 Unauthorized",
+    403: "403 Forbidden",
+    404: "404 Not Found",
+    405: "405 Method Not Allowed",
+    413: "413 Content Too Large",
+    429: "429 Too Many Requests",
+    503: "503 Service Unavailable",
+}
+UNAVAILABLE = "Der Kommentar konnte gerade nicht gespeichert werden. Bitte versuchen Sie es in einigen Minuten erneut."
+FORM_TYPE = "application/x-www-form-urlencoded"
+NOTICE_QUERY = "?kommentar=wartet#kommentar-wartet"
+
+
+class Rejection(Exception):
+    """A post the intake refuses: HTTP status, the field at fault and a German message for the reader."""
+
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class IntakeConfig:
+    """Everything the intake reads once at start."""
+
+    db_path: Path
+    manifest_path: Path
+    rate_limit: int = 5
+    rate_window_seconds: int = 600
+    max_body_chars: int = 5000
+    max_request_bytes: int = 65536
+    max_links: int = 2
+    token: str | None = None
+    mount: str = "/kommentare/"
+    notify: Callable[[dict], None] | None = field(default=None, repr=False)
+
+
+class RateLimiter:
+    """Accepted posts per client in a sliding window, keyed by a salted hash kept only in memory."""
+
+    def __init__(self, limit: int, window_seconds: int) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self._salt = secrets.token_bytes(16)  # new on every start: the keys cannot be linked to addresses
+        self._hits: dict[bytes, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _key(self, address: str) -> bytes:
+        return hmac.new(self._salt, address.encode(), hashlib.sha256).digest()
+
+    def allow(self, address: str) -> bool:
+        """Count one accepted post for address; False (and nothing counted) when over the limit."""
+        if self.limit <= 0:
+            return True
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits[self._key(address)]
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return False
+            hits.append(now)
+            if len(self._hits) > 10000:  # drop idle clients now and then
+                for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
+                    del self._hits[key]
+            return True
+
+
+class Manifest:
+    """The build's list of articles (open or closed, with their comment ids), re-read when it changes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | None = None
+        self._articles: dict[str, dict] = {}
+        self._lock = threading.Lock()
+
+    def articles(self) -> dict[str, dict]:
+        """Slug -> {"url", "title", "open", "comments"} from the last build."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return {}
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            if stamp != self._stamp:
+                try:
+                    self._articles = json.loads(self.path.read_text(encoding="utf-8"))["articles"]
+                except (OSError, ValueError, KeyError) as exc:
+                    logger.error("comments: cannot read the manifest %s (%s); build the site again", self.path, exc)
+                    return self._articles
+                self._stamp = stamp
+            return self._articles
+
+
+def count_links(text: str) -> int:
+    """How many links a comment text holds (URLs and Markdown links)."""
+    return len(LINK_RE.findall(text))
+
+
+class IntakeApp:
+    """The WSGI app: POST /kommentare/ queues a comment; the moderation API lives below /kommentare/api/."""
+
+    def __init__(self, config: IntakeConfig) -> None:
+        self.config = config
+        self.queue = CommentQueue(config.db_path)
+        self.manifest = Manifest(config.manifest_path)
+        self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
+        self.api = None
+        if config.token:
+            from .api import ModerationApi
+
+            self.api = ModerationApi(self.queue, config.token)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """Answer one request; never raises and never answers 500."""
+        try:
+            status, headers, body = self.route(environ)
+        except Exception:
+            logger.exception("comments: unexpected error in the intake")
+            status, headers, body = self._answer(environ, Rejection(503, UNAVAILABLE))
+        start_response(STATUS_TEXT[status], [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+    def route(self, environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Dispatch by path and method."""
+        path = environ.get("PATH_INFO", "") or "/"
+        mount = self.config.mount
+        if self.api and path.startswith(mount + "api/"):
+            return self.api(environ, path[len(mount + "api/") :])
+        if path not in (mount, mount.rstrip("/")):
+            return self._answer(environ, Rejection(404, "Diese Adresse gibt es nicht."))
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method in ("GET", "HEAD"):
+            return self._intake_page()
+        if method != "POST":
+            status, headers, body = self._answer(environ, Rejection(405, "Kommentare werden per Formular gesendet."))
+            return status, [*headers, ("Allow", "GET, HEAD, POST")], body
+        try:
+            return self._accept(environ)
+        except Rejection as rejection:
+            return self._answer(environ, rejection)
+
+    def _intake_page(self) -> tuple[int, list[tuple[str, str]], bytes]:
+        page = self.config.manifest_path.parent / "index.html"
+        body = page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>Kommentare</title>"
+        return 200, [("Content-Type", "text/html; charset=utf-8")], body
+
+    def _read_form(self, environ: dict) -> dict[str, str]:
+        content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        if content_type != FORM_TYPE:
+            raise Rejection(400, f"Bitte senden Sie den Kommentar über das Formular ({FORM_TYPE}).")
+        limit = self.config.max_request_bytes
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            raise Rejection(400, "Die Anfrage hat eine ungültige Länge.") from None
+        if length > limit:
+            raise Rejection(413, f"Der Kommentar ist zu groß (höchstens {limit // 1024} KB).", "body")
+        raw = environ["wsgi.input"].read(min(length, limit + 1) if length else limit + 1)
+        if len(raw) > limit:
+            raise Rejection(413, f"Der Kommentar ist zu groß (höchstens {limit // 1024} KB).", "body")
+        try:
+            text = raw.decode("utf-8")
+            pairs = parse_qsl(
+                text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=20, errors="strict"
+            )
+        except (UnicodeDecodeError, ValueError):
+            raise Rejection(400, "Das Formular ist nicht lesbar (UTF-8 erwartet).") from None
+        form: dict[str, str] = {}
+        for name, value in pairs:
+            known = name if name in LABELS else None
+            label = LABELS.get(name, "unbekannt")
+            if name in form:
+                raise Rejection(400, f"Das Feld „{label}“ kommt mehrfach vor.", known)
+            if "\x00" in value or "\x00" in name:
+                raise Rejection(400, f"Das Feld „{label}“ enthält unzulässige Zeichen.", known)
+            form[name] = value
+        return form
+
+    def _accept(self, environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
+        form = self._read_form(environ)
+        slug = form.get("article", "").strip()
+        if not slug:
+            raise Rejection(400, "Es fehlt der Artikel, zu dem der Kommentar gehört.", "article")
+        article = self.manifest.articles().get(slug) if ID_RE.match(slug) else None
+        if article is None:
+            raise Rejection(404, "Diesen Artikel gibt es nicht (mehr).", "article")
+        if not article.get("open"):
+            raise Rejection(403, "Die Kommentare zu diesem Artikel sind geschlossen.", "article")
+        if form.get(HONEYPOT, "").strip():
+            raise Rejection(400, "Das Feld „Firma“ muss leer bleiben.", HONEYPOT)
+        author = clean_text(form.get("author", ""))
+        if not author:
+            raise Rejection(400, "Bitte geben Sie einen Namen an (ein Pseudonym genügt).", "author")
+        if len(author) > MAX_AUTHOR:
+            raise Rejection(400, f"Der Name ist zu lang (höchstens {MAX_AUTHOR} Zeichen).", "author")
+        email = form.get("email", "").strip()
+        if not email:
+            raise Rejection(400, "Bitte geben Sie Ihre E-Mail-Adresse an; sie wird nicht veröffentlicht.", "email")
+        if len(email) > MAX_EMAIL or not EMAIL_RE.match(email):
+            raise Rejection(400, "Die E-Mail-Adresse sieht nicht gültig aus.", "email")
+        url = form.get("url", "").strip() or None
+        if url:
+            parts = urlsplit(url)
+            web = parts.scheme.lower() in ("http", "https") and parts.hostname
+            if len(url) > MAX_URL or not web or clean_text(url) != url:
+                raise Rejection(400, "Die Website muss mit http:// oder https:// beginnen.", "url")
+        body = clean_text(form.get("body", ""), multiline=True)
+        if not body:
+            raise Rejection(400, "Bitte schreiben Sie einen Kommentar.", "body")
+        if len(body) > self.config.max_body_chars:
+            raise Rejection(413, f"Der Kommentar ist zu lang (höchstens {self.config.max_body_chars} Zeichen).", "body")
+        reply_to = form.get("reply_to", "").strip() or None
+        if reply_to and reply_to not in article.get("comments", []):
+            raise Rejection(400, "Der Kommentar, auf den Sie antworten, wurde nicht gefunden.", "reply_to")
+        if not form.get("consent", "").strip():
+            raise Rejection(400, "Bitte bestätigen Sie die Einwilligung zur Speicherung Ihrer Angaben.", "consent")
+        if not self.limiter.allow(environ.get("REMOTE_ADDR", "")):
+            raise Rejection(429, "Sie haben in kurzer Zeit viele Kommentare gesendet. Bitte warten Sie einige Minuten.")
+        links = count_links(body)
+        spam = links > self.config.max_links
+        comment_id, duplicate = self.queue.add(
+            article=slug,
+            author=author,
+            email=email,
+            url=url,
+            body=body,
+            reply_to=reply_to,
+            status="spam" if spam else "pending",
+            reason=f"{links} Links" if spam else None,
+        )
+        if not duplicate:
+            logger.info("comments: queued %s for %s%s", comment_id, slug, " (spam?)" if spam else "")
+            if self.config.notify:
+                title = article.get("title", slug)
+                self.config.notify(
+                    {"id": comment_id, "article": slug, "title": title, "author": author, "body": body, "spam": spam}
+                )
+        if _wants_json(environ):
+            return _json(202, {"status": "pending", "id": comment_id})
+        location = "/" + article["url"].lstrip("/") + NOTICE_QUERY
+        headers = [("Location", location), ("Content-Type", "text/plain; charset=utf-8")]
+        return 303, headers, b"Ihr Kommentar wartet auf Freischaltung."
+
+    def _answer(self, environ: dict, rejection: Rejection) -> tuple[int, list[tuple[str, str]], bytes]:
+        """A refusal as JSON or as a small German HTML page naming the field."""
+        headers = [("Retry-After", str(self.config.rate_window_seconds))] if rejection.status == 429 else []
+        if _wants_json(environ):
+            data = {"status": "error", "field": rejection.field, "message": rejection.message}
+            status, json_headers, body = _json(rejection.status, data)
+            return status, json_headers + headers, body
+        label = ""
+        if rejection.field in LABELS:
+            label = f"<p>Feld: <strong>{html.escape(LABELS[rejection.field])}</strong></p>"
+        page = (
+            '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<title>Kommentar nicht angenommen</title></head><body><main>"
+            f"<h1>Kommentar nicht angenommen</h1><p>{html.escape(rejection.message)}</p>{label}"
+            "<p>Bitte gehen Sie im Browser zurück, korrigieren Sie die Angabe und senden Sie das Formular erneut."
+            " Ihr Text steht dort meist noch.</p></main></body></html>"
+        )
+        return rejection.status, [("Content-Type", "text/html; charset=utf-8"), *headers], page.encode()
+
+
+def _wants_json(environ: dict) -> bool:
+    return "application/json" in environ.get("HTTP_ACCEPT", "")
+
+
+def _json(status: int, data: dict) -> tuple[int, list[tuple[str, str]], bytes]:
+    return status, [("Content-Type", "application/json; charset=utf-8")], json.dumps(data, ensure_ascii=False).encode()
+
+
+def config_from_settings(settings: dict, output: Path | None = None) -> IntakeConfig:
+    """The intake's configuration from Pelican settings, with COMMENTS_DB, COMMENTS_RATE_LIMIT and
+    COMMENTS_TOKEN from the environment taking precedence."""
+    from .plugin import comment_settings, setting_from_env
+
+    options = comment_settings(settings)
+    output = Path(output or settings["OUTPUT_PATH"])
+    rate_limit = setting_from_env(settings, "COMMENTS_RATE_LIMIT", 5)
+    try:
+        rate_limit = int(rate_limit)
+    except ValueError:
+        raise ValueError(f"COMMENTS_RATE_LIMIT must be a whole number (0 turns it off), not {rate_limit!r}") from None
+    return IntakeConfig(
+        db_path=Path(setting_from_env(settings, "COMMENTS_DB", "var/kommentare.sqlite3")),
+        manifest_path=output / options["manifest"],
+        rate_limit=rate_limit,
+        rate_window_seconds=options["rate_window_seconds"],
+        max_body_chars=options["max_body_chars"],
+        max_request_bytes=options["max_request_bytes"],
+        max_links=options["max_links"],
+        token=setting_from_env(settings, "COMMENTS_TOKEN", None) or None,
+        mount="/" + options["intake_path"].strip("/") + "/",
+    )

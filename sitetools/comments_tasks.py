@@ -1,0 +1,183 @@
+"""`invoke comments.*`: run the intake and moderate comments from the command line."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from invoke import Collection, Exit, task
+
+ROOT = Path(__file__).resolve().parent.parent
+NEXT_STEP = "Nächster Schritt: invoke publish (oder invoke build für die Vorschau unter make serve)."
+
+
+def _settings() -> dict:
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / "pelicanconf.py"))
+
+
+def _moderator():
+    """The Moderator on the local queue, or on the remote intake when COMMENTS_REMOTE is set."""
+    from comments.intake import config_from_settings
+    from comments.moderation import Moderator
+    from comments.plugin import comment_settings, setting_from_env
+
+    settings = _settings()
+    config = config_from_settings(settings, ROOT / "output")
+    comments_dir = ROOT / "content" / comment_settings(settings)["path"]
+    remote = setting_from_env(settings, "COMMENTS_REMOTE", None)
+    if remote:
+        from comments.api import RemoteQueue
+
+        token = setting_from_env(settings, "COMMENTS_TOKEN", None)
+        if not token:
+            raise Exit("COMMENTS_REMOTE is set but COMMENTS_TOKEN is not; set both (see README, Comments).")
+        queue = RemoteQueue(remote, token)
+    else:
+        from comments.queue import CommentQueue
+
+        queue = CommentQueue(ROOT / config.db_path)
+    return Moderator(queue, comments_dir, settings["TIMEZONE"], settings["AUTHOR"])
+
+
+def _run(step):
+    """Run a moderation step and turn its errors into a clear exit."""
+    from comments.api import RemoteError
+    from comments.model import CommentFileError
+    from comments.moderation import ModerationError
+
+    try:
+        return step()
+    except (ModerationError, CommentFileError, RemoteError) as exc:
+        raise Exit(str(exc), code=1) from exc
+
+
+def _when(entry) -> str:
+    from theme.filters import german_datetime
+
+    return german_datetime(entry.created_at.astimezone(ZoneInfo("Europe/Berlin")))
+
+
+def _line(entry) -> str:
+    preview = " ".join(entry.body.split())
+    preview = preview[:70] + ("…" if len(preview) > 70 else "")
+    return f"  {entry.id}  {_when(entry)}  {entry.article}\n            {entry.author}: {preview}"
+
+
+@task(name="list")
+def list_(c):
+    """Show the comments waiting for moderation (and those held back as likely spam)."""
+    moderator = _moderator()
+    pending, spam = _run(moderator.pending), _run(moderator.held_as_spam)
+    print(f"{len(pending)} Kommentar(e) warten auf Freischaltung.")
+    for entry in pending:
+        print(_line(entry))
+    if spam:
+        print(f"\n{len(spam)} Kommentar(e) als möglicher Spam zurückgehalten (nicht in „approve all“):")
+        for entry in spam:
+            print(_line(entry) + f"  [{entry.reason}]")
+    if pending or spam:
+        print("\nNächster Schritt: invoke comments.show ID, dann invoke comments.approve ID oder comments.reject ID.")
+    else:
+        print("Nichts zu tun.")
+
+
+@task(help={"comment_id": "the id from `invoke comments.list`"})
+def show(c, comment_id):
+    """Show one waiting comment in full (the e-mail address only here, never in content/)."""
+    entry = _run(lambda: _moderator().entry(comment_id))
+    print(f"Kommentar {entry.id} zu „{entry.article}“, eingegangen am {_when(entry)}")
+    print(f"Name:     {entry.author}")
+    print(f"E-Mail:   {entry.email or '–'} (wird nicht veröffentlicht)")
+    print(f"Website:  {entry.url or '–'}")
+    if entry.reply_to:
+        print(f"Antwort auf: {entry.reply_to}")
+    if entry.status == "spam":
+        print(f"Zurückgehalten als möglicher Spam: {entry.reason}")
+    print("\n" + entry.body + "\n")
+    print(f"Nächster Schritt: invoke comments.approve {entry.id} [--strip-links] oder comments.reject {entry.id}")
+
+
+@task(
+    help={
+        "comment_id": "the id from `invoke comments.list`, or `all` for every waiting one (not the spam)",
+        "strip_links": "remove every link from the text and the website, and add a note",
+        "note": 'a moderator\'s note shown under the comment, e.g. "Gekürzt"',
+    }
+)
+def approve(c, comment_id, strip_links=False, note=None):
+    """Approve a comment: write it to content/comments/<article>/<id>.md (no e-mail, no IP)."""
+    moderator = _moderator()
+    ids = [e.id for e in _run(moderator.pending)] if comment_id == "all" else [comment_id]
+    if not ids:
+        print("Es wartet kein Kommentar.")
+        return
+    for one in ids:
+        path = _run(lambda one=one: moderator.approve(one, strip=strip_links, note=note))
+        print(f"Freigeschaltet: {one} -> {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    print(NEXT_STEP)
+
+
+@task(help={"comment_id": "the id from `invoke comments.list`"})
+def reject(c, comment_id):
+    """Reject a waiting comment: it is deleted with its e-mail address."""
+    entry = _run(lambda: _moderator().reject(comment_id))
+    print(f"Abgelehnt und gelöscht: {entry.id} von {entry.author}")
+    print("Nächster Schritt: invoke comments.list")
+
+
+@task(help={"comment_id": "the comment you answer", "body": "your reply (Markdown)"})
+def reply(c, comment_id, body=""):
+    """Publish your reply to a comment (approves the comment too if it still waits)."""
+    path = _run(lambda: _moderator().reply(comment_id, body))
+    print(f"Antwort gespeichert: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    print(NEXT_STEP)
+
+
+@task(help={"comment_id": "a waiting or a published comment"})
+def delete(c, comment_id):
+    """Delete a comment from the queue and, if published, its file in content/comments/."""
+    removed = _run(lambda: _moderator().delete(comment_id))
+    print(f"Gelöscht: {comment_id} ({', '.join(removed)})")
+    print(NEXT_STEP)
+
+
+@task(help={"host": "address to listen on (default 127.0.0.1)", "port": "port (default 8001; 0 picks a free one)"})
+def serve(c, host="127.0.0.1", port=8001):
+    """Run the comment intake in the foreground under waitress (Ctrl+C or SIGTERM stops it)."""
+    from comments.intake import IntakeApp, config_from_settings
+    from waitress import create_server
+
+    config = config_from_settings(_settings(), ROOT / "output")
+    config.db_path = ROOT / config.db_path
+    server = create_server(
+        IntakeApp(config),
+        host=host,
+        port=int(port),
+        threads=8,
+        trusted_proxy="127.0.0.1",  # nginx on the same machine passes the client address
+        trusted_proxy_headers={"x-forwarded-for"},
+        clear_untrusted_proxy_headers=True,
+        ident="kommentare",
+    )
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"Kommentar-Annahme läuft auf http://{host}:{server.effective_port}{config.mount} (Ctrl+C beendet)")
+    print(f"Warteschlange: {config.db_path}", flush=True)
+    sys.stdout.flush()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    print("Kommentar-Annahme beendet.")
+
+
+namespace = Collection("comments", list_, show, approve, reject, reply, delete, serve)

@@ -1,0 +1,119 @@
+"""Moderation: approve, reject, reply and delete, from the queue to files to the built page."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from comments.model import parse_comment_file
+from comments.moderation import STRIPPED_NOTE, ModerationError, Moderator
+from helpers import ROOT, Site, build_site
+
+EMAIL = "geheim@example.org"
+
+
+@pytest.fixture
+def moderator(intake, tmp_path) -> Moderator:
+    """A moderator on the test intake's queue, writing into a copy of the test site's content."""
+    content = tmp_path / "content"
+    shutil.copytree(intake.site.parent / "content", content)
+    return Moderator(intake.queue, content / "comments", "Europe/Berlin", "Katrin Albrecht")
+
+
+def post(intake, valid_form, **changes) -> str:
+    """Post a comment through HTTP and return its id."""
+    answer = intake.post(valid_form(email=EMAIL, **changes), json=True)
+    assert answer.status == 202, answer.text
+    return json.loads(answer.body)["id"]
+
+
+def test_approve_writes_one_file_without_email_and_the_build_shows_it(intake, valid_form, moderator, tmp_path):
+    comment_id = post(intake, valid_form, body="Sehr *hilfreich*, danke!", reply_to="c1")
+    path = moderator.approve(comment_id)
+    assert path == moderator.comments_dir / "beitrag" / f"{comment_id}.md"
+    comment = parse_comment_file(path, "Europe/Berlin")
+    assert (comment.author, comment.reply_to, comment.website) == ("Jana Beispiel", "c1", "https://jana.example/")
+    assert intake.queue.get(comment_id).status == "approved" and intake.queue.get(comment_id).email is None
+    with pytest.raises(ModerationError):
+        moderator.approve(comment_id)  # nothing waits any more: still exactly one file
+    public = {key: "https://blog.example" for key in ("SITEURL", "ABSOLUTE_SITEURL", "FEED_DOMAIN")}
+    output = build_site(moderator.comments_dir.parent, tmp_path / "out", **public)
+    page = Site(output).html("beitrag/index.html")
+    shown = page.find(id=f"comment-{comment_id}")
+    assert shown.find_parent("li", id="comment-c1") and shown.find("em").get_text() == "hilfreich"
+    for folder in (moderator.comments_dir.parent, output):
+        for file in folder.rglob("*"):
+            if file.is_file() and file.suffix in {".md", ".html", ".xml", ".json", ".txt"}:
+                text = file.read_text(encoding="utf-8")
+                assert EMAIL not in text and "127.0.0.1" not in text, file
+
+
+def test_approve_all_takes_every_pending_but_not_spam(intake, valid_form, moderator):
+    ids = [post(intake, valid_form, body=f"Kommentar {n}") for n in range(3)]
+    post(intake, valid_form, body="https://a.example https://b.example https://c.example")
+    for comment_id in [e.id for e in moderator.pending()]:
+        moderator.approve(comment_id)
+    assert sorted(p.stem for p in (moderator.comments_dir / "beitrag").glob("*.md")) == sorted([*ids, "c1"])
+    assert len(moderator.held_as_spam()) == 1
+
+
+def test_strip_links_removes_links_and_adds_a_note(intake, valid_form, moderator):
+    comment_id = post(intake, valid_form, body="Mehr bei [uns](https://werbung.example) und https://spam.example")
+    comment = parse_comment_file(moderator.approve(comment_id, strip=True), "Europe/Berlin")
+    assert "example" not in comment.body and comment.website is None
+    assert comment.note == STRIPPED_NOTE
+    other = post(intake, valid_form, body="Noch ein Gedanke")
+    assert parse_comment_file(moderator.approve(other, note="Gekürzt"), "Europe/Berlin").note == "Gekürzt"
+
+
+def test_reject_deletes_the_entry_with_its_email(intake, valid_form, moderator):
+    comment_id = post(intake, valid_form)
+    moderator.reject(comment_id)
+    assert intake.queue.get(comment_id) is None
+    assert EMAIL not in "\n".join(sqlite3.connect(intake.config.db_path).iterdump())
+    assert not list(moderator.comments_dir.glob(f"*/{comment_id}.md"))
+
+
+def test_reply_is_published_as_the_site_author(intake, valid_form, moderator):
+    comment_id = post(intake, valid_form)
+    path = moderator.reply(comment_id, "Danke, ich habe die Links entfernt.")
+    reply = parse_comment_file(path, "Europe/Berlin")
+    assert reply.by_site_author and reply.reply_to == comment_id and reply.author == "Katrin Albrecht"
+    assert (moderator.comments_dir / "beitrag" / f"{comment_id}.md").is_file()  # approved along the way
+    with pytest.raises(ModerationError, match="zuerst"):
+        moderator.delete(comment_id)
+    moderator.delete(reply.id)
+    moderator.delete(comment_id)
+    assert not list(moderator.comments_dir.glob(f"*/{comment_id}.md"))
+
+
+@pytest.mark.parametrize("bad", ["../c1", "gibt-es-nicht", "all"])
+def test_unknown_ids_are_clear_errors(moderator, bad):
+    with pytest.raises(ModerationError):
+        moderator.approve(bad)
+    with pytest.raises(ModerationError):
+        moderator.delete(bad)
+
+
+def test_cli_lists_and_shows_with_the_id_positional(intake, valid_form):
+    comment_id = post(intake, valid_form)
+    env = {**os.environ, "COMMENTS_DB": str(intake.config.db_path)}
+
+    def invoke(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "invoke", *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+
+    listed = invoke("comments.list")
+    assert listed.returncode == 0, listed.stderr
+    assert comment_id in listed.stdout and "warten auf Freischaltung" in listed.stdout
+    shown = invoke("comments.show", comment_id)
+    assert EMAIL in shown.stdout and f"invoke comments.approve {comment_id}" in shown.stdout
+    missing = invoke("comments.reject", "nope")
+    assert missing.returncode == 1 and "comments.list" in missing.stderr
+    rejected = invoke("comments.reject", comment_id)
+    assert rejected.returncode == 0 and intake.queue.get(comment_id) is None
