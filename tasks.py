@@ -130,7 +130,8 @@ def serve(c, port: int = CONFIG["port"], host: str = CONFIG["host"]):
 @task(help={"port": "port on 127.0.0.1 (default 8000)", "host": "address to listen on"})
 def livereload(c, port: int = CONFIG["port"], host: str = CONFIG["host"]):
     """Build, serve and rebuild on every change in content/, theme/, plugins/ or the settings."""
-    from sitetools.devserver import livereload_server
+    from sitetools.comments_tasks import intake_app
+    from sitetools.devserver import livereload_server, site_app
 
     def rebuild_quietly() -> None:
         try:
@@ -139,7 +140,7 @@ def livereload(c, port: int = CONFIG["port"], host: str = CONFIG["host"]):
             print(f"Build failed, the previous version stays online: {exc}", file=sys.stderr)
 
     build(c, check_links=False)
-    server = livereload_server()
+    server = livereload_server(site_app(CONFIG["output"], intake_app(CONFIG["output"])))  # site + comment intake
     for watched in ("content", "theme", "plugins", "pelicanconf.py"):
         server.watch(str(ROOT / watched), rebuild_quietly)
     print(f"Serving with live reload at http://{host}:{port}/ (Ctrl+C to stop)")

@@ -19,6 +19,15 @@ def _settings() -> dict:
     return read_settings(str(ROOT / "pelicanconf.py"))
 
 
+def intake_app(output: Path):
+    """The intake as configured in pelicanconf.py (queue paths relative to the project)."""
+    from comments.intake import IntakeApp, config_from_settings
+
+    config = config_from_settings(_settings(), output)
+    config.db_path = ROOT / config.db_path
+    return IntakeApp(config)
+
+
 def _moderator():
     """The Moderator on the local queue, or on the remote intake when COMMENTS_REMOTE is set."""
     from comments.intake import config_from_settings

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import functools
 import logging
+import mimetypes
+import posixpath
+from collections.abc import Callable, Iterable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import unquote
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +61,43 @@ def make_server(
     return ThreadingHTTPServer((host, port), handler)
 
 
-def livereload_server():
-    """A livereload Server whose static files answer missing paths with the site's 404 page."""
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml", ".svg": "image/svg+xml",
+                 ".js": "text/javascript", ".css": "text/css", ".json": "application/json"}  # fmt: skip
+
+
+def site_app(directory: Path, intake: Callable | None = None, mount: str = "/kommentare/") -> Callable:
+    """A WSGI app serving a built site (with its 404 page) and, under mount, the comment intake."""
+
+    def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "/")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if intake and path.startswith(mount.rstrip("/")) and (method not in ("GET", "HEAD") or "/api/" in path):
+            return intake(environ, start_response)
+        status, headers, body = _static(directory, path)
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return [b"" if method == "HEAD" else body]
+
+    return app
+
+
+def _static(directory: Path, path: str) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Status, headers and body of one file of the built site; paths never leave directory."""
+    relative = posixpath.normpath(unquote(path)).lstrip("/")
+    target = directory / relative if relative not in ("", ".") and not relative.startswith("..") else directory
+    if target.is_dir():
+        if not path.endswith("/"):
+            return "301 Moved Permanently", [("Location", path + "/")], b""
+        target = target / "index.html"
+    if not target.is_file() or not target.resolve().is_relative_to(directory.resolve()):
+        page = directory / "404.html"
+        body = page.read_bytes() if page.is_file() else b"Not found"
+        return "404 Not Found", [("Content-Type", "text/html; charset=utf-8")], body
+    kind = CONTENT_TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    return "200 OK", [("Content-Type", kind), ("Cache-Control", "no-cache")], target.read_bytes()
+
+
+def livereload_server(app: Callable | None = None):
+    """A livereload Server: for app (site_app) or, without one, its static files with the site's 404 page."""
     from livereload import Server
     from livereload.handlers import StaticFileHandler
 
@@ -71,6 +110,6 @@ def livereload_server():
             else:
                 super().write_error(status_code, **kwargs)
 
-    server = Server()
+    server = Server(app=app)
     server.SFH = SiteStaticFileHandler
     return server
