@@ -33,7 +33,7 @@ IGNORE_FILES = ["**/.*", ".*", "*~", "README.md"]
 
 THEME = str(HERE / "theme")
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_lint", "comments", "search"]
+PLUGINS = ["content_lint", "comments", "search", "checklists"]
 # URL paths a program answers rather than a file (the comment form posts to /kommentare/):
 # the link check of `invoke build` and `invoke publish` does not look for files there.
 LINK_CHECK_IGNORE = ["/kommentare/"]

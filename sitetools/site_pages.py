@@ -17,6 +17,9 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "tags": ("/schlagwoerter/", 200),
     "search": ("/suche/?q=Bewertungen", 200),
     "404": ("/diese-seite-gibt-es-nicht/", 404),
+    "checklist-article": ("/wie-viel-zeit-und-geld-social-media-wirklich-kostet/", 200),
+    "checklists": ("/checklisten/", 200),
+    "checklist-print": ("/checklisten/lohnt-sich-social-media/", 200),
 }
 
 # The two widths every page is checked and photographed at.
