@@ -33,7 +33,7 @@ IGNORE_FILES = ["**/.*", ".*", "*~", "README.md"]
 
 THEME = str(HERE / "theme")
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_lint", "comments", "search", "checklists"]
+PLUGINS = ["content_lint", "comments", "search", "checklists", "recommendations"]
 # URL paths a program answers rather than a file (the comment form posts to /kommentare/):
 # the link check of `invoke build` and `invoke publish` does not look for files there.
 LINK_CHECK_IGNORE = ["/kommentare/"]

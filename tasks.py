@@ -301,6 +301,19 @@ def bench(c, articles: int = 1000, repeats: int = 2):
     run_benchmark(articles=articles, repeats=repeats, project=ROOT)
 
 
+@task(
+    help={"slug": "the article's slug, as in its URL", "explain": "also show score and the shared words of each pick"}
+)
+def recommend(c, slug: str, explain: bool = False):
+    """Show an article's reading recommendations (nothing is built); --explain says why each was picked."""
+    from recommendations.explain import UnknownArticle, read_articles, report
+
+    try:
+        print(report(read_articles(CONFIG["settings"], CONFIG["content"]), slug, explain))
+    except UnknownArticle as exc:
+        raise Exit(str(exc)) from exc
+
+
 # The namespace: every task of this module plus `invoke comments.*`. Keep this block at the end,
 # so tasks added above are part of it (tests/comments/test_tasks.py checks that none is missing).
 from sitetools import comments_tasks

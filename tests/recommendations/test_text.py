@@ -1,0 +1,45 @@
+"""Tokenizing, stop words and Snowball-German stems."""
+
+from recommendations.text import STOP_WORDS, count_stems, plain_text, stem, surface_forms
+
+
+def test_umlauts_and_sharp_s_are_folded_by_the_stemmer() -> None:
+    assert stem("größe") == stem("grösse") == "gross"
+    assert stem("straße") == stem("strasse")
+    assert stem("häuser") == stem("haus") == "haus"
+    assert stem("übersicht") == "ubersicht"
+
+
+def test_inflected_forms_share_one_stem() -> None:
+    assert stem("unternehmen") == stem("unternehmens") == "unternehm"
+    assert stem("kunden") == stem("kunde") == "kund"
+    assert stem("bewertungen") == stem("bewertung")
+
+
+def test_compounds_stay_whole_and_hyphenated_words_split() -> None:
+    counts = count_stems("Kundenbeziehungen und Social-Media-Strategie")
+    assert "kundenbezieh" in counts
+    assert "kund" not in counts  # no decompounding: a compound is its own term
+    assert {"social", "media", "strategi"} <= set(counts)
+
+
+def test_stop_words_numbers_and_single_letters_are_dropped() -> None:
+    counts = count_stems("Für die 3 Kunden und für uns ist es nicht schwer, z. B. über 2024 zu reden")
+    assert set(counts) == {"kund", "schwer", "red"}
+    assert {"für", "über", "dass", "daß", "können"} <= STOP_WORDS
+    assert stem("und") == ""
+
+
+def test_counts_are_weighted_and_case_insensitive() -> None:
+    assert count_stems("Budget budget BUDGET") == {"budg": 3}
+    assert count_stems("Budget", weight=3.0) == {"budg": 3.0}
+
+
+def test_plain_text_drops_tags_and_decodes_entities() -> None:
+    assert plain_text("<p>Gr&ouml;&szlig;e<br>und&nbsp;<a href='x'>Maß</a></p>").split() == ["Größe", "und", "Maß"]
+    assert count_stems(plain_text("<p>Kunde<strong>n</strong></p>")) == {"kund": 1}
+
+
+def test_surface_forms_show_the_most_frequent_word_of_a_stem() -> None:
+    shown = surface_forms("Bewertungen, Bewertungen und eine Bewertung")
+    assert shown == {"bewert": "bewertungen"}
