@@ -72,4 +72,4 @@ test: $(DEV_STAMP) system-deps node_modules/.installed
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 clean:
-	rm -rf output .build-* .cache .pytest_cache
+	rm -rf output output.releases .build-* .cache .pytest_cache

@@ -11,3 +11,8 @@ from pelicanconf import *
 SITEURL = ABSOLUTE_SITEURL = os.environ.get("SITEURL", "https://kmu-social-media.example")
 FEED_DOMAIN = ABSOLUTE_SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+
+# invoke publish: how many releases stay beside PUBLISH_DIR (for `invoke publish --rollback`),
+# and whether deploy/_headers (security headers for Netlify, Cloudflare Pages) goes into the site.
+PUBLISH_KEEP_RELEASES = 5
+PUBLISH_COPY_HEADERS = True

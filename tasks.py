@@ -19,8 +19,11 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 from content_lint import lint_content
 
-from sitetools.building import BuildError, build_atomically, run_pelican
+from sitetools import releases
+from sitetools.building import BuildError, build_atomically, build_into
 from sitetools.linkcheck import check_site
+from sitetools.publishing import copy_headers, placeholder_address, placeholder_pages, rsync_command, unsafe_remote_path
+from sitetools.releases import TargetRefused
 
 CONFIG = {
     "content": ROOT / "content",
@@ -70,42 +73,58 @@ def _lint_or_exit(settings: dict) -> None:
         raise Exit(f"{len(errors)} content error(s) above; nothing was built or published.", code=1)
 
 
-def _verify_links(settings: dict) -> Callable[[Path], None]:
-    """A check for a finished build: every internal link, anchor and asset of the new pages resolves."""
+def _finisher(settings: dict, check_links: bool = True) -> Callable[[Path], None]:
+    """What follows Pelican in every build: the hosting headers (publish) and the link check."""
 
-    def verify(output: Path) -> None:
-        broken = check_site(output, settings["ABSOLUTE_SITEURL"], settings.get("LINK_CHECK_IGNORE", ()))
+    def finish(site: Path) -> None:
+        if settings.get("PUBLISH_COPY_HEADERS"):
+            copy_headers(ROOT / "deploy" / "_headers", site)
+        if not check_links:
+            return
+        broken = check_site(site, settings["ABSOLUTE_SITEURL"], settings.get("LINK_CHECK_IGNORE", ()))
         if broken:
             listing = "\n".join(f"  {b}" for b in broken)
-            raise BuildError(f"{len(broken)} broken link(s) in the built pages; fix them in the content:\n{listing}")
+            raise BuildError(
+                f"{len(broken)} kaputte(r) Link(s) in den erzeugten Seiten; bitte im Inhalt korrigieren:\n{listing}"
+            )
 
-    return verify
+    return finish
 
 
-def _build(target: Path, settings_file: Path, check_links: bool = True) -> None:
-    """Build the site atomically into target or stop with a clear message."""
+def _build(target: Path, settings_file: Path, check_links: bool = True, keep: int = 2, adopt: bool = False) -> Path:
+    """Build a new release of target and switch to it, or stop with a German message and target unchanged."""
     settings = _settings(settings_file)
     _lint_or_exit(settings)
-    verify = _verify_links(settings) if check_links else None
     try:
-        build_atomically(CONFIG["content"], settings_file, target, verify=verify)
+        return build_atomically(
+            CONFIG["content"],
+            settings_file,
+            target,
+            finish=_finisher(settings, check_links),
+            keep=keep,
+            project=ROOT,
+            adopt=adopt,
+        )
+    except TargetRefused as exc:
+        raise Exit(str(exc)) from exc
     except BuildError as exc:
-        raise Exit(f"Build failed, {target} is unchanged. {exc}") from exc
+        raise Exit(f"Der Build ist fehlgeschlagen, {target} bleibt unverändert. {exc}") from exc
 
 
 @task
 def clean(c):
-    """Remove the generated site (output/) and left-over build directories."""
-    shutil.rmtree(CONFIG["output"], ignore_errors=True)
-    for leftover in ROOT.glob(".build-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    """Entfernt die erzeugte Website: output/ und ihre Stände in output.releases/."""
+    output = CONFIG["output"]
+    if output.is_dir() and not output.is_symlink():
+        shutil.rmtree(output)  # a plain output/ from before the release layout
+    releases.remove_all(output)
 
 
-@task(help={"check_links": "check every internal link of the new build before it replaces output/"})
+@task(help={"check_links": "vor dem Umschalten jeden internen Link des neuen Builds prüfen"})
 def build(c, check_links: bool = True):
-    """Build the site with pelicanconf.py into output/ (content errors stop it; output/ stays intact)."""
-    _build(CONFIG["output"], CONFIG["settings"], check_links)
-    print(f"Site built into {CONFIG['output']}")
+    """Baut die Website mit pelicanconf.py nach output/ (bei Fehlern bleibt output/ unverändert)."""
+    _build(CONFIG["output"], CONFIG["settings"], check_links, adopt=True)  # output/ belongs to the project
+    print(f"Website gebaut: {CONFIG['output']}")
 
 
 @task(pre=[clean, build])
@@ -184,46 +203,102 @@ def new(c, title: str):
     print(f"Created draft {path}")
 
 
-def _publish_targets() -> tuple[Path | None, str | None, str | None]:
-    """PUBLISH_DIR, PUBLISH_HOST and PUBLISH_PATH from the environment or publishconf.py."""
-    settings = _settings(CONFIG["publish_settings"])
-    values = [os.environ.get(key) or settings.get(key) for key in ("PUBLISH_DIR", "PUBLISH_HOST", "PUBLISH_PATH")]
-    directory, host, remote_path = values
-    return (Path(directory) if directory else None), host, remote_path
+def _publish_setting(settings: dict, key: str):
+    """A publishing setting: the environment variable of the same name wins over publishconf.py."""
+    return os.environ.get(key) or settings.get(key)
 
 
-@task
-def publish(c):
-    """Build with publishconf.py and swap it atomically into PUBLISH_DIR, or rsync to PUBLISH_HOST."""
-    directory, host, remote_path = _publish_targets()
-    if directory:
-        _build(directory, CONFIG["publish_settings"])
-        print(f"Published into {directory}")
-        return
-    if not (host and remote_path):
-        raise Exit("Set PUBLISH_DIR, or PUBLISH_HOST and PUBLISH_PATH (environment or publishconf.py).")
-    settings = _settings(CONFIG["publish_settings"])
-    _lint_or_exit(settings)
-    staging = Path(tempfile.mkdtemp(prefix="kmu-publish-"))
+def _keep_releases(settings: dict) -> int:
+    """PUBLISH_KEEP_RELEASES as a number of at least 2 (the current and one to roll back to)."""
+    value = _publish_setting(settings, "PUBLISH_KEEP_RELEASES")
     try:
-        run_pelican(CONFIG["content"], CONFIG["publish_settings"], staging)
-        _verify_links(settings)(staging)  # the same check as a local publish, before anything is uploaded
-        # --delay-updates puts all files in place at the end, so readers never see a mix.
-        command = [
-            "rsync",
-            "-az",
-            "--delete-after",
-            "--delay-updates",
-            f"{staging}/",
-            f"{host}:{remote_path}/",
-        ]
-        if subprocess.run(command, check=False).returncode != 0:
-            raise Exit(f"rsync to {host}:{remote_path} failed; the live site was not changed or only partly.")
-        print(f"Published to {host}:{remote_path}")
-    except BuildError as exc:
-        raise Exit(f"Build failed, the live site is unchanged. {exc}") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        keep = int(value)
+    except (TypeError, ValueError):
+        keep = 0
+    if keep < 2:
+        raise Exit(f"PUBLISH_KEEP_RELEASES={value!r}: bitte eine ganze Zahl ab 2 angeben (Standard 5).")
+    return keep
+
+
+def _refuse_placeholder_address(settings: dict) -> None:
+    """Stop before building when SITEURL is still the starter's example address."""
+    if placeholder_address(settings["SITEURL"]):
+        raise Exit(
+            f"Die Adresse der Website ist noch ein Platzhalter: SITEURL={settings['SITEURL']}. "
+            "Setzen Sie die öffentliche Adresse, z. B. `SITEURL=https://www.ihre-firma.de invoke publish`, "
+            "oder tragen Sie sie in publishconf.py ein. Nichts wurde gebaut oder veröffentlicht."
+        )
+
+
+def _warn_placeholder_pages(settings: dict) -> None:
+    """Warn loudly about every page still marked `Placeholder: true` (the starter Impressum)."""
+    for source in placeholder_pages(dict(settings, PATH=str(CONFIG["content"]))):
+        name = os.path.relpath(source, CONFIG["content"].parent)
+        print(
+            f"\n!!! ACHTUNG: {name} ist noch als Platzhalter markiert (Placeholder: true).\n"
+            "!!! Ersetzen Sie die Angaben durch Ihre echten Daten und löschen Sie dann diese Zeile.\n",
+            file=sys.stderr,
+        )
+
+
+@task(help={"rollback": "PUBLISH_DIR auf den vorherigen Stand zurückschalten, ohne zu bauen"})
+def publish(c, rollback: bool = False):
+    """Baut mit publishconf.py und schaltet PUBLISH_DIR atomar auf den neuen Stand, oder lädt per rsync hoch."""
+    settings = _settings(CONFIG["publish_settings"])
+    directory = _publish_setting(settings, "PUBLISH_DIR")
+    host = _publish_setting(settings, "PUBLISH_HOST")
+    remote_path = _publish_setting(settings, "PUBLISH_PATH")
+    if rollback:
+        _rollback(Path(directory) if directory else None)
+        return
+    if not directory and not host:
+        raise Exit(
+            "Setzen Sie PUBLISH_DIR, oder PUBLISH_HOST und PUBLISH_PATH (als Umgebungsvariable oder in publishconf.py)."
+        )
+    if not directory and unsafe_remote_path(remote_path or ""):
+        raise Exit(
+            f"PUBLISH_PATH={remote_path or ''!r} ist kein sicheres Ziel: rsync würde dort alles löschen, was nicht "
+            "zur Website gehört. Geben Sie den Ordner der Website auf dem Server an, z. B. /srv/www/blog."
+        )
+    if directory:
+        _check_target(Path(directory))
+    _refuse_placeholder_address(settings)
+    _warn_placeholder_pages(settings)
+    if directory:
+        release = _build(Path(directory), CONFIG["publish_settings"], keep=_keep_releases(settings))
+        print(f"Veröffentlicht: {directory} zeigt jetzt auf {release}.")
+        return
+    _lint_or_exit(settings)
+    with tempfile.TemporaryDirectory(prefix="kmu-publish-") as staging:
+        site = Path(staging) / "site"
+        try:
+            build_into(CONFIG["content"], CONFIG["publish_settings"], site, finish=_finisher(settings))
+        except BuildError as exc:
+            raise Exit(f"Der Build ist fehlgeschlagen, die Website online bleibt unverändert. {exc}") from exc
+        if subprocess.run(rsync_command(site, host, remote_path), check=False).returncode != 0:
+            raise Exit(
+                f"rsync nach {host}:{remote_path} ist fehlgeschlagen; online ist der alte Stand oder ein Teil davon."
+            )
+    print(f"Veröffentlicht nach {host}:{remote_path}")
+
+
+def _check_target(directory: Path) -> None:
+    """Stop with the guard's German message when PUBLISH_DIR is no safe place to publish into."""
+    try:
+        releases.check_target(directory, ROOT, CONFIG["content"])
+    except TargetRefused as exc:
+        raise Exit(str(exc)) from exc
+
+
+def _rollback(directory: Path | None) -> None:
+    """Switch PUBLISH_DIR back to the release before the current one."""
+    if directory is None:
+        raise Exit("Zurückschalten geht nur mit PUBLISH_DIR; bei rsync veröffentlichen Sie den früheren Stand neu.")
+    try:
+        abandoned, current = releases.rollback(directory)
+    except TargetRefused as exc:
+        raise Exit(str(exc)) from exc
+    print(f"Zurückgeschaltet: {directory} zeigt wieder auf {current}; {abandoned.name} wurde entfernt.")
 
 
 @task(help={"target": "folder for the PNGs (default screenshots/)", "dark": "also the dark colour scheme"})

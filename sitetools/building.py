@@ -1,70 +1,21 @@
-"""Build into a temporary directory and swap it into place, so a failed build changes nothing."""
+"""Run Pelican and switch a finished build into place as a new release, so a failed build changes nothing."""
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import logging
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-logger = logging.getLogger(__name__)
+from sitetools.releases import build_release
 
-AT_FDCWD = -100
-RENAME_EXCHANGE = 2
+logger = logging.getLogger(__name__)
 
 
 class BuildError(RuntimeError):
-    """Pelican exited with an error; the message says what to do."""
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Atomically exchange two paths with Linux renameat2(); False where it is not available."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.EXDEV, errno.ENOTSUP):
-        return False
-    raise OSError(code, os.strerror(code), str(second))
-
-
-def atomic_swap(new_dir: Path, target: Path) -> None:
-    """Put new_dir where target is (same file system) and remove the old target.
-
-    On Linux the two directories are exchanged in one step, so a web server never sees a
-    missing or half-written directory; elsewhere two renames leave only a short gap.
-    """
-    target = Path(target)
-    if target.is_symlink():
-        link = target.with_name(f".{target.name}.link-new")
-        link.unlink(missing_ok=True)
-        link.symlink_to(new_dir.resolve())
-        old = target.resolve()
-        os.replace(link, target)
-        shutil.rmtree(old, ignore_errors=True)
-        return
-    if not target.exists():
-        os.rename(new_dir, target)
-        return
-    if _exchange(new_dir, target):
-        shutil.rmtree(new_dir)
-        return
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.rename(target, old)
-    os.rename(new_dir, target)
-    shutil.rmtree(old)
+    """Pelican exited with an error, or a finished build was rejected; the message says what to do."""
 
 
 def run_pelican(content: Path, settings_file: Path, output: Path, *extra: str) -> None:
@@ -87,25 +38,34 @@ def run_pelican(content: Path, settings_file: Path, output: Path, *extra: str) -
         env.setdefault("COLUMNS", "200")  # rich would cut file paths in messages at 80 columns
     result = subprocess.run(command, check=False, env=env)
     if result.returncode != 0:
-        raise BuildError(f"Pelican exited with {result.returncode}; see the messages above.")
+        raise BuildError(f"Pelican ist mit Code {result.returncode} abgebrochen; siehe die Meldungen oben.")
+
+
+def build_into(
+    content: Path, settings_file: Path, site: Path, *extra: str, finish: Callable[[Path], None] | None = None
+) -> None:
+    """Build into the folder site, then run finish(site), which may add files or raise BuildError to reject it."""
+    run_pelican(content, settings_file, site, *extra)
+    if finish:
+        finish(site)
 
 
 def build_atomically(
-    content: Path, settings_file: Path, target: Path, *extra: str, verify: Callable[[Path], None] | None = None
-) -> None:
-    """Build into a sibling temporary directory, then swap it into target; on failure keep target.
+    content: Path,
+    settings_file: Path,
+    target: Path,
+    *extra: str,
+    finish: Callable[[Path], None] | None = None,
+    keep: int = 2,
+    project: Path | None = None,
+    adopt: bool = False,
+) -> Path:
+    """Build into a new release beside target and switch target to it; on any failure target stays as it was.
 
-    verify(staging) may raise BuildError to reject a build that Pelican finished.
+    See build_into for finish, and sitetools.releases for the layout, the guard and keep. Returns the release.
     """
-    target = Path(target).absolute()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".build-{target.name}-", dir=target.parent))
-    try:
-        run_pelican(content, settings_file, staging, *extra)
-        if verify:
-            verify(staging)
-        staging.chmod(0o755)
-        atomic_swap(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+
+    def build(site: Path) -> None:
+        build_into(content, settings_file, site, *extra, finish=finish)
+
+    return build_release(Path(target), build, keep, project=project, content=content, adopt=adopt)

@@ -1,52 +1,182 @@
-"""sitetools.building: the atomic swap behind `invoke build` and `invoke publish`."""
+"""sitetools.building and sitetools.releases: atomic release switch, and a guard that deletes nothing foreign."""
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 import pytest
 from helpers import ROOT, write_files
+from invoke import Context
 
-from sitetools.building import BuildError, atomic_swap, build_atomically
-
-
-def make_dir(path, text):
-    path.mkdir()
-    (path / "index.html").write_text(text)
-    return path
-
-
-def test_swap_replaces_a_directory_and_removes_the_old_one(tmp_path):
-    live = make_dir(tmp_path / "live", "alt")
-    new = make_dir(tmp_path / "new", "neu")
-    atomic_swap(new, live)
-    assert (live / "index.html").read_text() == "neu"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["live"]
+import tasks
+from sitetools.building import BuildError, build_atomically
+from sitetools.releases import (
+    MARKER,
+    TargetRefused,
+    build_release,
+    check_target,
+    current_release,
+    list_releases,
+    releases_dir,
+    rollback,
+)
 
 
-def test_swap_into_a_missing_target_creates_it(tmp_path):
-    new = make_dir(tmp_path / "new", "neu")
-    atomic_swap(new, tmp_path / "live")
-    assert (tmp_path / "live/index.html").read_text() == "neu"
+def writer(text: str):
+    """A build step that writes one page."""
+
+    def build(site: Path) -> None:
+        (site / "index.html").write_text(text)
+
+    return build
 
 
-def test_swap_repoints_a_symlinked_target(tmp_path):
-    old = make_dir(tmp_path / "release-1", "alt")
-    (tmp_path / "live").symlink_to(old)
-    new = make_dir(tmp_path / "release-2", "neu")
-    atomic_swap(new, tmp_path / "live")
-    assert (tmp_path / "live").is_symlink()
-    assert (tmp_path / "live/index.html").read_text() == "neu"
-    assert not old.exists()
+def failing(site: Path) -> None:
+    (site / "index.html").write_text("halb")
+    raise BuildError("abgelehnt")
 
 
-def test_a_rejected_build_leaves_the_target_and_no_staging_dir(tmp_path):
+def tree(path: Path) -> list[str]:
+    """Every entry below path (links not followed), to prove nothing changed."""
+    return sorted(str(p.relative_to(path)) + ("@" if p.is_symlink() else "") for p in path.rglob("*"))
+
+
+def test_a_release_is_switched_in_by_a_relative_link_and_the_previous_one_stays(tmp_path):
+    live = tmp_path / "live"
+    first = build_release(live, writer("eins"), keep=2)
+    second = build_release(live, writer("zwei"), keep=2)
+    assert live.is_symlink() and not os.path.isabs(os.readlink(live))
+    assert (live / "index.html").read_text() == "zwei"
+    assert current_release(live) == second
+    assert list_releases(live) == [first, second]
+    assert (first / MARKER).is_file()
+
+
+def test_a_failing_build_leaves_the_live_site_and_no_staging_dir(tmp_path):
+    live = tmp_path / "live"
+    build_release(live, writer("eins"), keep=2)
+    before = tree(tmp_path)
+    with pytest.raises(BuildError, match="abgelehnt"):
+        build_release(live, failing, keep=2)
+    assert tree(tmp_path) == before
+    assert (live / "index.html").read_text() == "eins"
+
+
+def test_pruning_keeps_the_newest_and_never_deletes_what_is_not_ours(tmp_path):
+    live = tmp_path / "live"
+    folder = releases_dir(live)
+    folder.mkdir()
+    foreign = write_files(folder / "20200101-000000-000000", {"index.html": "fremd"})  # looks like ours, no marker
+    notes = write_files(folder / "notizen", {"liste.txt": "eigene Daten"})
+    stale = folder / ".neu-20200101-000000-000000"
+    stale.mkdir()
+    (stale / MARKER).write_text("")
+    os.utime(stale, (time.time() - 7200,) * 2)
+    made = [build_release(live, writer(str(n)), keep=2) for n in range(3)]
+    assert list_releases(live) == made[1:]
+    assert (foreign / "index.html").read_text() == "fremd"
+    assert (notes / "liste.txt").read_text() == "eigene Daten"
+    assert not stale.exists()
+
+
+def test_rollback_goes_back_one_release_and_refuses_when_there_is_none(tmp_path):
+    live = tmp_path / "live"
+    first = build_release(live, writer("eins"), keep=3)
+    second = build_release(live, writer("zwei"), keep=3)
+    assert rollback(live) == (second, first)
+    assert (live / "index.html").read_text() == "eins"
+    assert not second.exists()
+    with pytest.raises(TargetRefused, match="keinen älteren Stand"):
+        rollback(live)
+    assert (live / "index.html").read_text() == "eins"
+
+
+def test_a_marked_plain_directory_becomes_the_older_release_and_is_not_deleted(tmp_path):
+    live = write_files(tmp_path / "live", {"index.html": "alt", MARKER: ""})
+    new = build_release(live, writer("neu"), keep=2)
+    assert live.is_symlink() and (live / "index.html").read_text() == "neu"
+    older = list_releases(live)
+    assert older[-1] == new and len(older) == 2
+    assert (older[0] / "site/index.html").read_text() == "alt"
+    rollback(live)
+    assert (live / "index.html").read_text() == "alt"
+
+
+def test_a_foreign_symlink_is_repointed_and_its_target_never_touched(tmp_path):
+    own = write_files(tmp_path / "releases/r1", {"index.html": "r1"})
+    live = tmp_path / "live"
+    live.symlink_to(own)
+    build_release(live, writer("neu"), keep=2)
+    build_release(live, writer("neuer"), keep=2)
+    assert (live / "index.html").read_text() == "neuer"
+    assert tree(own) == ["index.html"] and (own / "index.html").read_text() == "r1"
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda tmp: Path("/"), "Wurzelverzeichnis"),
+        (lambda tmp: Path("/srv"), "Systemordner"),
+        (lambda tmp: ROOT, "Quellen dieses Projekts"),
+        (lambda tmp: ROOT / "content" / "ausgabe", "Pelican würde die Ausgabe als Inhalt lesen"),
+        (lambda tmp: write_files(tmp / "blog", {"content/a.md": "Title: A\n"}), "enthält Quellen"),
+        (lambda tmp: write_files(tmp / "kunden", {"liste.csv": "x"}), f"keine Datei {MARKER}"),
+        (lambda tmp: write_files(tmp, {"datei": "x"}) / "datei", "eine Datei"),
+    ],
+    ids=["root", "below-root", "project", "inside-content", "sources", "unmarked", "file"],
+)
+def test_the_guard_refuses_in_german_and_touches_nothing(tmp_path, make, reason):
+    target = make(tmp_path)
+    before = tree(tmp_path)
+    with pytest.raises(TargetRefused, match=reason) as refused:
+        build_release(target, writer("neu"), keep=2, project=ROOT, content=ROOT / "content")
+    assert "Nichts wurde verändert" in str(refused.value)
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("target", ["anna", "."], ids=["home", "holds-a-home"])
+def test_the_guard_refuses_a_home_directory_and_what_holds_one(tmp_path, monkeypatch, target):
+    (tmp_path / "anna/Dokumente").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "anna"))
+    before = tree(tmp_path)
+    with pytest.raises(TargetRefused, match="Home-Verzeichnis"):
+        build_release(tmp_path / target, writer("neu"), keep=2)
+    assert tree(tmp_path) == before
+
+
+def test_the_guard_accepts_a_new_or_empty_folder_and_adopts_only_on_request(tmp_path):
+    check_target(tmp_path / "neu")
+    (tmp_path / "leer").mkdir()
+    check_target(tmp_path / "leer")
+    legacy = write_files(tmp_path / "output", {"index.html": "alt"})
+    with pytest.raises(TargetRefused):
+        check_target(legacy)
+    check_target(legacy, adopt=True)
+
+
+def test_a_rejected_pelican_build_leaves_the_target_and_no_staging_dir(tmp_path):
     content = write_files(tmp_path / "content", {"articles/a.md": "Title: A\nDate: 2020-01-01\n\nText.\n"})
-    live = make_dir(tmp_path / "live", "alt")
+    live = tmp_path / "live"
+    build_release(live, writer("alt"), keep=2)
+    before = tree(tmp_path)
 
-    def reject(output):
-        assert (output / "a/index.html").is_file()
+    def reject(site):
+        assert (site / "a/index.html").is_file()
         raise BuildError("rejected")
 
     with pytest.raises(BuildError, match="rejected"):
-        build_atomically(content, ROOT / "pelicanconf.py", live, verify=reject)
-    assert (live / "index.html").read_text() == "alt"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "live"]
+        build_atomically(content, ROOT / "pelicanconf.py", live, finish=reject)
+    assert tree(tmp_path) == before
+
+
+def test_invoke_build_takes_over_a_plain_output_dir_and_clean_removes_everything(tmp_path, monkeypatch):
+    content = write_files(tmp_path / "content", {"articles/a.md": "Title: A\nDate: 2020-01-01\nSummary: S.\n\nText.\n"})
+    output = write_files(tmp_path / "output", {"index.html": "von einem älteren Build"})
+    monkeypatch.setitem(tasks.CONFIG, "content", content)
+    monkeypatch.setitem(tasks.CONFIG, "output", output)
+    tasks.build(Context())
+    assert output.is_symlink() and (output / "a/index.html").is_file()
+    tasks.clean(Context())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]

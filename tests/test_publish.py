@@ -1,0 +1,242 @@
+"""`invoke publish` in every mode: first publish, directory, symlink, rollback, refused targets, failures, rsync."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, write_files
+from invoke import Context, Exit
+
+import tasks
+from sitetools.releases import MARKER, build_release, list_releases
+
+GOOD = """
+    Title: Erster Beitrag
+    Date: 2024-03-05 09:05
+    Category: Strategie
+    Summary: Kurz.
+
+    Text.
+"""
+IMPRESSUM = """
+    Title: Impressum
+    Placeholder: true
+
+    Noch Platzhalter.
+"""
+BROKEN = GOOD.replace("2024-03-05 09:05", "gestern")
+SITEURL = "https://kmu-blog.de"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A tmp content dir for the tasks, the public address set and no publishing target yet."""
+    content = write_files(tmp_path / "content", {"articles/erster.md": GOOD, "pages/impressum.md": IMPRESSUM})
+    monkeypatch.setitem(tasks.CONFIG, "content", content)
+    monkeypatch.setitem(tasks.CONFIG, "output", tmp_path / "output")
+    monkeypatch.setenv("SITEURL", SITEURL)
+    for key in ("PUBLISH_DIR", "PUBLISH_HOST", "PUBLISH_PATH", "PUBLISH_KEEP_RELEASES"):
+        monkeypatch.delenv(key, raising=False)
+    return tmp_path
+
+
+def publish(monkeypatch, **env: str) -> None:
+    """Run the publish task as `KEY=value invoke publish` would."""
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    tasks.publish(Context())
+
+
+def write_page(site: Path) -> None:
+    """A stand-in build for releases that only need to exist."""
+    (site / "index.html").write_text("ältere Version")
+
+
+def settings_file(project: Path, line: str) -> Path:
+    """A settings file that is publishconf.py plus one line (relative paths resolved from the project)."""
+    path = project / "eigene_publishconf.py"
+    path.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom publishconf import *\n"
+        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n{line}\n"
+    )
+    return path
+
+
+def tree(path: Path) -> list[str]:
+    """Every entry below path (links not followed)."""
+    return sorted(str(p.relative_to(path)) + ("@" if p.is_symlink() else "") for p in path.rglob("*"))
+
+
+def test_first_publish_links_a_release_with_absolute_urls_headers_and_a_loud_placeholder_warning(
+    project, monkeypatch, capsys
+):
+    live = project / "www/blog"
+    publish(monkeypatch, PUBLISH_DIR=str(live))
+    assert live.is_symlink()
+    page = (live / "erster-beitrag/index.html").read_text(encoding="utf-8")
+    assert f'href="{SITEURL}/erster-beitrag/"' in page  # canonical from publishconf
+    assert (live / "_headers").read_text() == (ROOT / "deploy/_headers").read_text()
+    assert len(list_releases(live)) == 1
+    err = capsys.readouterr().err
+    assert "ACHTUNG" in err and "impressum.md ist noch als Platzhalter markiert" in err
+
+
+def test_publish_without_the_placeholder_page_and_with_headers_turned_off_stays_quiet(project, monkeypatch, capsys):
+    (project / "content/pages/impressum.md").write_text("Title: Impressum\n\nEchte Angaben.\n", encoding="utf-8")
+    monkeypatch.setitem(tasks.CONFIG, "publish_settings", settings_file(project, "PUBLISH_COPY_HEADERS = False"))
+    publish(monkeypatch, PUBLISH_DIR=str(project / "live"))
+    assert not (project / "live/_headers").exists()
+    assert "ACHTUNG" not in capsys.readouterr().err
+
+
+def test_directory_mode_takes_over_a_marked_directory_and_rollback_brings_it_back(project, monkeypatch):
+    live = write_files(project / "live", {"index.html": "früher veröffentlicht", MARKER: ""})
+    publish(monkeypatch, PUBLISH_DIR=str(live))
+    assert (live / "erster-beitrag/index.html").is_file()
+    tasks.publish(Context(), rollback=True)
+    assert (live / "index.html").read_text(encoding="utf-8") == "früher veröffentlicht"
+
+
+def test_symlink_mode_never_leaves_a_dangling_link_or_touches_the_old_release(project, monkeypatch):
+    own = write_files(project / "releases/r1", {"index.html": "r1"})
+    live = project / "live"
+    live.symlink_to(own)
+    publish(monkeypatch, PUBLISH_DIR=str(live))
+    publish(monkeypatch, PUBLISH_DIR=str(live))
+    assert (live / "erster-beitrag/index.html").is_file()
+    assert tree(own) == ["index.html"]
+    tasks.publish(Context(), rollback=True)
+    assert (live / "erster-beitrag/index.html").is_file()
+    with pytest.raises(Exit, match="keinen älteren Stand"):
+        tasks.publish(Context(), rollback=True)
+
+
+def test_old_releases_are_pruned_to_the_setting(project, monkeypatch):
+    live = project / "live"
+    older = [build_release(live, write_page, keep=5) for _ in range(2)]
+    publish(monkeypatch, PUBLISH_DIR=str(live), PUBLISH_KEEP_RELEASES="2")
+    assert list_releases(live)[0] == older[1] and len(list_releases(live)) == 2
+    with pytest.raises(Exit, match="PUBLISH_KEEP_RELEASES='1'"):
+        publish(monkeypatch, PUBLISH_KEEP_RELEASES="1")
+
+
+def test_a_failing_build_leaves_the_live_site_exactly_as_it_was(project, monkeypatch):
+    live = project / "live"
+    publish(monkeypatch, PUBLISH_DIR=str(live))
+    before = tree(project / "live.releases"), os.readlink(live)
+    article = project / "content/articles/erster.md"
+
+    article.write_text(textwrap.dedent(BROKEN).lstrip(), encoding="utf-8")  # stopped by the content check
+    with pytest.raises(Exit):
+        tasks.publish(Context())
+    article.write_text(textwrap.dedent(GOOD).lstrip() + "\n[weg](../gibt-es-nicht/)\n", encoding="utf-8")
+    with pytest.raises(Exit, match="bleibt unverändert"):  # stopped by the link check
+        tasks.publish(Context())
+    article.write_text(textwrap.dedent(GOOD).lstrip(), encoding="utf-8")
+    broken = settings_file(project, "PLUGINS = ['no_such_plugin']")  # stopped by Pelican itself
+    monkeypatch.setitem(tasks.CONFIG, "publish_settings", broken)
+    with pytest.raises(Exit, match="bleibt unverändert"):
+        tasks.publish(Context())
+    assert (tree(project / "live.releases"), os.readlink(live)) == before
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        (lambda p: p, "Quellen"),  # holds content/
+        (lambda p: ROOT, "Quellen dieses Projekts"),
+        (lambda p: write_files(p / "daten", {"kunden.csv": "x"}), f"keine Datei {MARKER}"),
+        (lambda p: Path("/"), "Wurzelverzeichnis"),
+    ],
+    ids=["holds-content", "project", "unmarked", "root"],
+)
+def test_refused_targets_are_named_in_german_and_nothing_is_touched(project, monkeypatch, target, reason, capsys):
+    directory = target(project)
+    before = tree(project)
+    with pytest.raises(Exit, match=reason):
+        publish(monkeypatch, PUBLISH_DIR=str(directory))
+    assert tree(project) == before
+    assert "ACHTUNG" not in capsys.readouterr().err  # refused before anything else
+
+
+def test_the_placeholder_address_is_refused_with_what_to_set(project, monkeypatch):
+    monkeypatch.delenv("SITEURL")
+    with pytest.raises(Exit, match=r"SITEURL=https://kmu-social-media\.example") as refused:
+        publish(monkeypatch, PUBLISH_DIR=str(project / "live"))
+    assert "publishconf.py" in str(refused.value)
+    assert not (project / "live").exists()
+
+
+def test_publish_without_a_target_explains_what_to_set(project):
+    with pytest.raises(Exit, match="Setzen Sie PUBLISH_DIR"):
+        tasks.publish(Context())
+    with pytest.raises(Exit, match="nur mit PUBLISH_DIR"):
+        tasks.publish(Context(), rollback=True)
+
+
+@pytest.fixture
+def fake_rsync(project, monkeypatch):
+    """An rsync on PATH that records its arguments and what it was given to upload."""
+    bin_dir = project / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "rsync"
+    fake.write_text(
+        f'#!/bin/sh\necho "$@" >> {project}/rsync-calls\nls -A "$4" > {project}/uploaded\n'
+        'exit "${FAKE_RSYNC_EXIT:-0}"\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    monkeypatch.setenv("PUBLISH_HOST", "kmu@web.example")
+    return project / "rsync-calls"
+
+
+def test_rsync_uploads_the_same_checked_build_and_cleans_up(project, monkeypatch, fake_rsync):
+    publish(monkeypatch, PUBLISH_PATH="/srv/www/blog/")
+    args = fake_rsync.read_text().split()
+    assert args[:3] == ["-az", "--delete-after", "--delay-updates"]
+    assert args[4] == "kmu@web.example:/srv/www/blog/"
+    uploaded = (project / "uploaded").read_text().split()
+    assert "erster-beitrag" in uploaded and "_headers" in uploaded
+    assert not Path(args[3]).exists()  # the staging directory is gone
+
+    (project / "content/articles/erster.md").write_text(
+        textwrap.dedent(GOOD).lstrip() + "\n[weg](../gibt-es-nicht/)\n", encoding="utf-8"
+    )
+    with pytest.raises(Exit, match="unverändert"):
+        tasks.publish(Context())
+    assert len(fake_rsync.read_text().splitlines()) == 1  # nothing was uploaded
+    (project / "content/articles/erster.md").write_text(textwrap.dedent(GOOD).lstrip(), encoding="utf-8")
+
+    monkeypatch.setenv("FAKE_RSYNC_EXIT", "12")
+    with pytest.raises(Exit, match=r"rsync nach kmu@web\.example:/srv/www/blog/ ist fehlgeschlagen"):
+        tasks.publish(Context())
+
+
+@pytest.mark.parametrize("path", ["", "/", "//", "~", "~/", "."])
+def test_rsync_refuses_an_empty_root_or_home_path(project, monkeypatch, fake_rsync, path):
+    with pytest.raises(Exit, match="kein sicheres Ziel"):
+        publish(monkeypatch, PUBLISH_PATH=path)
+    assert not fake_rsync.exists()
+
+
+def test_the_invoke_cli_rolls_back(project):
+    live = project / "live"
+    build_release(live, write_page, keep=5)
+    first = os.readlink(live)
+    build_release(live, write_page, keep=5)
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "publish", "--rollback"],
+        cwd=ROOT,
+        env={**os.environ, "PUBLISH_DIR": str(live)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Zurückgeschaltet" in result.stdout
+    assert os.readlink(live) == first
