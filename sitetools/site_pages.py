@@ -19,7 +19,7 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "404": ("/diese-seite-gibt-es-nicht/", 404),
     "checklist-article": ("/wie-viel-zeit-und-geld-social-media-wirklich-kostet/", 200),
     "checklists": ("/checklisten/", 200),
-    "checklist-print": ("/checklisten/lohnt-sich-social-media/", 200),
+    "checklist-print": ("/checklisten/lohnt-sich/", 200),
 }
 
 # The two widths every page is checked and photographed at.

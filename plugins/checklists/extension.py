@@ -146,9 +146,9 @@ def render_checklist(form: etree.Element, checklist: Checklist, download_href: C
     etree.SubElement(fieldset, "legend").text = checklist.title
     items = etree.SubElement(fieldset, "ul", {"class": "checklist-items"})
     for item in checklist.items:
-        box_id = f"{checklist.dom_id}--{item.key}"
+        box_id = checklist.item_dom_id(item)
         li = etree.SubElement(items, "li")
-        box = etree.SubElement(li, "input", {"type": "checkbox", "id": box_id, "name": item.key})
+        box = etree.SubElement(li, "input", {"type": "checkbox", "id": box_id})
         if item.checked:
             box.set("checked", "checked")
         if checklist.weighted:

@@ -26,7 +26,7 @@ NOTE_RE = re.compile(r"^(?:[ ]{2,}|\t)(?P<text>\S.*)$")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RANGE_RE = re.compile(r"^(?P<low>\d+)\s*(?:(?P<plus>\+)|[-–]\s*(?P<high>\d+))?$")
 OPTIONS = ("id", "scores", "weights", "download")
-ITEM_ID_LENGTH = 48
+ITEM_ID_LENGTH = 28
 
 Slugify = Callable[[str], str]
 
@@ -77,6 +77,10 @@ class Checklist:
     def dom_id(self) -> str:
         """The form's id: prefixed, so it never clashes with a heading's id."""
         return f"checkliste-{self.id}"
+
+    def item_dom_id(self, item: Item) -> str:
+        """A checkbox's id: checklist id and item key; "--" never occurs in a slug, so no heading has it."""
+        return f"{self.id}--{item.key}"
 
     @property
     def max_score(self) -> int:
@@ -257,7 +261,10 @@ def read_options(text: str) -> dict[str, Any]:
     try:
         options = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
-        raise ValueError(f"die eingerückten Optionen sind kein gültiges „Schlüssel: Wert“ ({exc.problem})") from None
+        raise ValueError(
+            f"die eingerückten Optionen sind kein gültiges „Schlüssel: Wert“ ({exc.problem}); enthält ein Text "
+            "einen Doppelpunkt, setzen Sie ihn in Anführungszeichen"
+        ) from None
     if options is None:
         return {}
     if not isinstance(options, dict):

@@ -48,8 +48,8 @@ def test_block_renders_a_form_with_fieldset_legend_and_a_checkbox_and_label_per_
             "<fieldset>",
             "<legend>Vor dem Start</legend>",
             '<ul class="checklist-items">',
-            '<li><input id="checkliste-vor-dem-start--ziel-notiert" name="ziel-notiert" type="checkbox">'
-            '<label for="checkliste-vor-dem-start--ziel-notiert">'
+            '<li><input id="vor-dem-start--ziel-notiert" type="checkbox">'
+            '<label for="vor-dem-start--ziel-notiert">'
             '<span aria-hidden="true" class="checklist-mark">☐</span> Ziel notiert</label></li>',
             "</ul>",
             '<p aria-live="polite" class="checklist-progress" hidden>0 von 1 erledigt</p>',
@@ -93,7 +93,7 @@ def test_id_option_sets_the_id():
         ///
     """)
     assert soup.form["data-checklist"] == "kurz"
-    assert soup.input["id"] == "checkliste-kurz--punkt"
+    assert soup.input["id"] == "kurz--punkt"
 
 
 def test_item_ids_come_from_checklist_id_and_item_text_so_reordering_keeps_them():
@@ -112,12 +112,12 @@ def test_item_ids_come_from_checklist_id_and_item_text_so_reordering_keeps_them(
     """)
     ids = {label.text.strip("☐ "): label["for"] for label in first.select("label")}
     assert ids == {
-        "Erster Punkt": "checkliste-liste--erster-punkt",
-        "Zweiter Punkt": "checkliste-liste--zweiter-punkt",
+        "Erster Punkt": "liste--erster-punkt",
+        "Zweiter Punkt": "liste--zweiter-punkt",
     }
     assert {label.text.strip("☐ "): label["for"] for label in reordered.select("label")} == {
         **ids,
-        "Neuer Punkt": "checkliste-liste--neuer-punkt",
+        "Neuer Punkt": "liste--neuer-punkt",
     }
     assert all(reordered.find(id=box_id).name == "input" for box_id in ids.values())
 
@@ -128,7 +128,7 @@ def test_long_item_text_gives_a_short_id_cut_at_a_word():
         - [ ] Eine Person im Team hat jede Woche drei bis fünf Stunden fest dafür eingeplant
         ///
     """)
-    assert soup.input["name"] == "eine-person-im-team-hat-jede-woche-drei-bis"
+    assert soup.input["id"] == "liste--eine-person-im-team-hat-jede"
 
 
 def test_indented_lines_under_an_item_are_its_explanation_described_by_the_checkbox():

@@ -1,80 +1,57 @@
-/* Checklists (plugins/checklists): progress kept in localStorage per checklist id, a live
-   "N von M erledigt" line, the matching result text, reset to what the author wrote, print.
-   Without this script the checklist is a plain list of checkboxes. */
+/* Checklists (plugins/checklists): ticks kept in localStorage per checklist, "N von M erledigt",
+   the fitting result text, reset to the author's ticks, print a single checklist. */
 (() => {
   "use strict";
-
-  const PREFIX = "checkliste:";
-
-  const load = (id) => {
+  const store = (method, key, value) => {
     try {
-      return JSON.parse(localStorage.getItem(PREFIX + id)) || {};
+      return localStorage[method]("checkliste:" + key, value);
     } catch {
-      return {};
+      return null; // storage blocked or full: ticks last for this visit
     }
   };
 
-  const store = (id, state) => {
-    try {
-      localStorage.setItem(PREFIX + id, JSON.stringify(state));
-    } catch {
-      /* storage full or disabled: the checklist still works for this visit */
-    }
-  };
-
-  const forget = (id) => {
-    try {
-      localStorage.removeItem(PREFIX + id);
-    } catch {
-      /* nothing saved */
-    }
-  };
-
-  const setUp = (form) => {
+  for (const form of document.querySelectorAll("form.checklist")) {
     const id = form.dataset.checklist;
-    const boxes = [...form.querySelectorAll("input[type=checkbox]")];
+    const boxes = [...form.querySelectorAll("input")];
     const progress = form.querySelector(".checklist-progress");
-    const results = [...form.querySelectorAll(".checklist-scores li[data-min]")];
-
     const update = () => {
       const ticked = boxes.filter((box) => box.checked);
       const text = `${ticked.length} von ${boxes.length} erledigt`;
       if (progress.textContent !== text) progress.textContent = text;
       const score = ticked.reduce((sum, box) => sum + Number(box.dataset.weight || 1), 0);
-      for (const result of results) {
-        result.hidden = score < Number(result.dataset.min) || score > Number(result.dataset.max);
+      for (const li of form.querySelectorAll(".checklist-scores li")) {
+        li.hidden = score < li.dataset.min || score > li.dataset.max;
       }
     };
 
-    const saved = load(id);
-    for (const box of boxes) {
-      if (typeof saved[box.name] === "boolean") box.checked = saved[box.name];
+    let saved = {};
+    try {
+      saved = JSON.parse(store("getItem", id)) || {};
+    } catch {
+      /* unreadable: start from the author's ticks */
     }
+    for (const box of boxes) if (typeof saved[box.id] === "boolean") box.checked = saved[box.id];
+    for (const part of form.querySelectorAll(".checklist-progress, .checklist-actions")) part.hidden = false;
     form.classList.add("is-interactive");
-    for (const hidden of form.querySelectorAll(".checklist-progress, .checklist-actions")) hidden.hidden = false;
 
     form.addEventListener("change", () => {
-      store(id, Object.fromEntries(boxes.map((box) => [box.name, box.checked])));
+      store("setItem", id, JSON.stringify(Object.fromEntries(boxes.map((box) => [box.id, box.checked]))));
       update();
     });
-    // The form's own reset restores the author's ticks; forget the saved ones, then recount.
+    // The native reset restores the author's ticks right after this event.
     form.addEventListener("reset", () => {
-      forget(id);
+      store("removeItem", id);
       setTimeout(update);
     });
     form.addEventListener("submit", (event) => event.preventDefault());
     form.querySelector(".checklist-print").addEventListener("click", () => {
-      document.documentElement.classList.add("is-printing-checklist");
+      const root = document.documentElement.classList;
+      root.add("is-printing-checklist");
       form.classList.add("is-printing");
-      window.print();
+      print(); // blocks until the print dialog closes
+      root.remove("is-printing-checklist");
+      form.classList.remove("is-printing");
     });
     update();
-  };
-
-  window.addEventListener("afterprint", () => {
-    document.documentElement.classList.remove("is-printing-checklist");
-    for (const form of document.querySelectorAll("form.checklist.is-printing")) form.classList.remove("is-printing");
-  });
-
-  for (const form of document.querySelectorAll("form.checklist[data-checklist]")) setUp(form);
+  }
 })();
