@@ -49,6 +49,7 @@ def _moderator():
         from comments.queue import CommentQueue
 
         queue = CommentQueue(ROOT / config.db_path)
+        queue.purge(config.retention_days)
     return Moderator(queue, comments_dir, settings["TIMEZONE"], settings["AUTHOR"])
 
 

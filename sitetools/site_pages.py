@@ -8,6 +8,7 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "home": ("/", 200),
     "paginated-index": ("/seite/2/", 200),
     "article": ("/wann-sich-social-media-fuer-kmu-nicht-lohnt/", 200),
+    "article-with-comments": ("/kritik-in-kommentaren-und-bewertungen-souveraen-beantworten/", 200),
     "page": ("/ueber/", 200),
     "category": ("/kategorie/strategie/", 200),
     "tag": ("/schlagwort/ziele/", 200),

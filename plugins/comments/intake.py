@@ -85,6 +85,7 @@ class IntakeConfig:
     max_request_bytes: int = 65536
     max_links: int = 2
     token: str | None = None
+    retention_days: int = 30
     mount: str = "/kommentare/"
     notify: Callable[[dict], None] | None = field(default=None, repr=False)
 
@@ -160,11 +161,24 @@ class IntakeApp:
         self.queue = CommentQueue(config.db_path)
         self.manifest = Manifest(config.manifest_path)
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
+        self._purged_at = 0.0
+        self._purge_lock = threading.Lock()
+        self.purge()
         self.api = None
         if config.token:
             from .api import ModerationApi
 
             self.api = ModerationApi(self.queue, config.token)
+
+    def purge(self) -> None:
+        """Delete queue entries older than the retention time (at most once an hour)."""
+        with self._purge_lock:
+            if time.monotonic() - self._purged_at < 3600 and self._purged_at:
+                return
+            self._purged_at = time.monotonic()
+        removed = self.queue.purge(self.config.retention_days)
+        if removed:
+            logger.info("comments: purged %d queue entries older than %d days", removed, self.config.retention_days)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Answer one request; never raises and never answers 500."""
@@ -190,6 +204,7 @@ class IntakeApp:
         if method != "POST":
             status, headers, body = self._answer(environ, Rejection(405, "Kommentare werden per Formular gesendet."))
             return status, [*headers, ("Allow", "GET, HEAD, POST")], body
+        self.purge()
         try:
             return self._accept(environ)
         except Rejection as rejection:
@@ -347,5 +362,6 @@ def config_from_settings(settings: dict, output: Path | None = None) -> IntakeCo
         max_request_bytes=options["max_request_bytes"],
         max_links=options["max_links"],
         token=setting_from_env(settings, "COMMENTS_TOKEN", None) or None,
+        retention_days=options["retention_days"],
         mount="/" + options["intake_path"].strip("/") + "/",
     )

@@ -53,7 +53,7 @@ class Moderator:
             date=entry.created_at.astimezone(ZoneInfo(self.timezone)),
             type=entry.type,
             reply_to=entry.reply_to,
-            website=None if strip else entry.url,
+            website=entry.url,  # the commenter's own address stays linked (see the Datenschutz page)
             note=note or (STRIPPED_NOTE if strip else None),
             body=body,
         )

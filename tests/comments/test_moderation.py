@@ -65,7 +65,7 @@ def test_approve_all_takes_every_pending_but_not_spam(intake, valid_form, modera
 def test_strip_links_removes_links_and_adds_a_note(intake, valid_form, moderator):
     comment_id = post(intake, valid_form, body="Mehr bei [uns](https://werbung.example) und https://spam.example")
     comment = parse_comment_file(moderator.approve(comment_id, strip=True), "Europe/Berlin")
-    assert "example" not in comment.body and comment.website is None
+    assert "example" not in comment.body and comment.website == "https://jana.example/"
     assert comment.note == STRIPPED_NOTE
     other = post(intake, valid_form, body="Noch ein Gedanke")
     assert parse_comment_file(moderator.approve(other, note="Gekürzt"), "Europe/Berlin").note == "Gekürzt"
