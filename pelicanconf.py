@@ -33,7 +33,15 @@ IGNORE_FILES = ["**/.*", ".*", "*~", "README.md"]
 
 THEME = str(HERE / "theme")
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_lint", "comments", "search", "checklists", "recommendations"]
+PLUGINS = [
+    "content_lint",
+    "comments",
+    "search",
+    "checklists",
+    "recommendations",
+    "share_images",
+    "section_links",
+]
 # URL paths a program answers rather than a file (the comment form posts to /kommentare/):
 # the link check of `invoke build` and `invoke publish` does not look for files there.
 LINK_CHECK_IGNORE = ["/kommentare/"]

@@ -1,0 +1,153 @@
+"""Write a 1200×630 PNG share image for every published article and page and attach it for the theme.
+
+The theme points `og:image`, `twitter:card` and JSON-LD at `article.share_image` / `page.share_image`.
+Images are cached by a hash of everything they show, so a rebuild redraws only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pelican import signals
+
+from .cards import HEIGHT, WIDTH, CardText, draw_card, draw_lead_image, intrinsic_size, png_bytes
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "output_dir": "share",  # below the output directory
+    "cache_dir": None,  # None: .cache/share-images beside the content directory
+}
+RENDER_VERSION = "1"  # bump when the drawing changes, so cached images are redrawn
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    """What the theme needs for og:image and JSON-LD."""
+
+    url: str  # relative to the site root
+    alt: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    type: str = "image/png"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One image to provide: its cache key, its output path and how to draw it."""
+
+    key: str
+    save_as: str
+    card: CardText
+    lead_image: Path | None
+
+
+class ShareImages:
+    """Collects the images while Pelican reads content and writes them once the site is built."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[str, Job] = {}
+        self.config: dict = dict(DEFAULTS)
+        self.content_path = Path()
+
+    def initialize(self, pelican) -> None:
+        """Read the settings and forget the previous build (live reload runs several builds)."""
+        self.config = dict(DEFAULTS, **pelican.settings.get("SHARE_IMAGES", {}))
+        unknown = sorted(set(self.config) - set(DEFAULTS))
+        if unknown:
+            raise ValueError(f"share_images: unknown key(s) {unknown} in SHARE_IMAGES; known: {sorted(DEFAULTS)}")
+        self.content_path = Path(pelican.settings["PATH"])
+        self.jobs = {}
+
+    def cache_dir(self) -> Path:
+        """Where drawn images are kept between builds."""
+        configured = self.config["cache_dir"]
+        return Path(configured) if configured else self.content_path.parent / ".cache" / "share-images"
+
+    def lead_image(self, content) -> Path | None:
+        """The local file of the content's Image metadata, or None for none or a remote URL."""
+        value = getattr(content, "image", None)
+        if not value or urlsplit(value).scheme:
+            return None
+        relative = value.removeprefix("{static}").lstrip("/")
+        path = self.content_path / relative
+        if not path.is_file():
+            logger.error(
+                "share_images: %s: Image „%s“ nicht gefunden – legen Sie die Datei unter %s ab "
+                "oder korrigieren Sie den Pfad.",
+                content.source_path,
+                value,
+                self.content_path,
+            )
+            return None
+        return path
+
+    def add(self, content, kicker: str, site_name: str) -> None:
+        """Plan the share image of one article or page and attach it."""
+        lead = self.lead_image(content)
+        card = CardText(title=content.title, kicker=kicker, site_name=site_name)
+        digest = hashlib.sha256(repr((RENDER_VERSION, card)).encode())
+        if lead:
+            digest.update(lead.read_bytes())
+        key = digest.hexdigest()
+        save_as = f"{self.config['output_dir'].strip('/')}/{content.slug}-{key[:10]}.png"
+        alt = (getattr(content, "image_alt", "") or content.title) if lead else content.title
+        if lead and (size := intrinsic_size(lead)):
+            content.image_width, content.image_height = size  # lets the theme reserve the hero's space
+        content.share_image = ShareImage(url=save_as, alt=alt)
+        self.jobs[save_as] = Job(key, save_as, card, lead)
+
+    def collect_articles(self, generator) -> None:
+        """Every published article (Pelican's list: no drafts, no future dates)."""
+        site_name = urlsplit(generator.settings.get("ABSOLUTE_SITEURL") or generator.settings["SITEURL"]).netloc
+        for article in generator.articles + [t for a in generator.articles for t in a.translations]:
+            self.add(article, article.category.name, site_name or generator.settings["SITENAME"])
+
+    def collect_pages(self, generator) -> None:
+        """Every published and hidden page."""
+        site_name = urlsplit(generator.settings.get("ABSOLUTE_SITEURL") or generator.settings["SITEURL"]).netloc
+        for page in generator.pages + generator.hidden_pages:
+            self.add(page, generator.settings["SITENAME"], site_name or generator.settings["SITENAME"])
+
+    def draw(self, job: Job) -> Path:
+        """The cached PNG of a job, drawn now if it is not cached yet (written atomically)."""
+        cached = self.cache_dir() / f"{job.key}.png"
+        if cached.is_file():
+            return cached
+        image = draw_lead_image(job.lead_image) if job.lead_image else draw_card(job.card)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(png_bytes(image))
+        os.replace(temporary, cached)
+        return cached
+
+    def write(self, pelican) -> None:
+        """Copy every planned image into the finished output (Pelican's `finalized` signal)."""
+        output = Path(pelican.output_path)
+        for job in self.jobs.values():
+            target = output / job.save_as
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                shutil.copyfile(self.draw(job), target)
+            except (OSError, ValueError) as exc:  # resvg and Pillow report unreadable images as ValueError/OSError
+                logger.error("share_images: cannot draw %s: %s", job.save_as, exc)
+
+
+IMAGES = ShareImages()  # module level: blinker holds bound methods weakly, and repeated register() must not add more
+
+
+def register() -> None:
+    """Connect one ShareImages across Pelican's signals."""
+    images = IMAGES
+    signals.initialized.connect(images.initialize)
+    signals.article_generator_finalized.connect(images.collect_articles)
+    signals.page_generator_finalized.connect(images.collect_pages)
+    signals.finalized.connect(images.write)
