@@ -48,10 +48,12 @@ check: $(SITE_STAMP)
 	$(BIN)/invoke check
 
 # What the tests need and a fresh Debian machine may lack: chromium (browser tests), a Java
-# runtime (Nu HTML Checker), node/npm (axe-core and vnu-jar, pinned by package-lock.json).
+# runtime (Nu HTML Checker), node/npm (axe-core and vnu-jar, pinned by package-lock.json), nginx
+# (the test of deploy/nginx.conf with the comment intake behind it).
 APT_PACKAGES := $(if $(shell command -v chromium),,chromium fonts-liberation fonts-dejavu-core) \
 	$(if $(shell command -v java),,default-jre-headless) \
-	$(if $(shell command -v npm),,nodejs npm)
+	$(if $(shell command -v npm),,nodejs npm) \
+	$(if $(wildcard /usr/sbin/nginx),,nginx)
 
 system-deps:
 	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
