@@ -18,7 +18,7 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "tags": ("/schlagwoerter/", 200),
     "search": ("/suche/?q=Bewertungen", 200),
     "404": ("/diese-seite-gibt-es-nicht/", 404),
-    "checklist-article": ("/wie-viel-zeit-und-geld-social-media-wirklich-kostet/", 200),
+    "checklist-article": ("/social-media-im-b2b-mittelstand/", 200),
     "checklists": ("/checklisten/", 200),
     "checklist-print": ("/checklisten/lohnt-sich/", 200),
 }

@@ -154,14 +154,12 @@ def render_checklist(form: etree.Element, checklist: Checklist, download_href: C
         if checklist.weighted:
             box.set("data-weight", str(item.weight))
         label = etree.SubElement(li, "label", {"for": box_id})
-        mark = etree.SubElement(label, "span", {"class": "checklist-mark", "aria-hidden": "true"})
+        mark = etree.SubElement(label, "span", {"aria-hidden": "true"})  # the ☐ of feeds, hidden by CSS
         mark.text = TICKED if item.checked else UNTICKED
         mark.tail = " " + item.label
-        if item.notes:
+        if item.note:
             box.set("aria-describedby", f"{box_id}-hinweis")
-            notes = etree.SubElement(li, "div", {"class": "checklist-note", "id": f"{box_id}-hinweis"})
-            for text in item.notes:
-                etree.SubElement(notes, "p").text = text
+            etree.SubElement(li, "p", {"class": "checklist-note", "id": f"{box_id}-hinweis"}).text = item.note
     ticked = sum(item.checked for item in checklist.items)
     progress = etree.SubElement(
         fieldset, "p", {"class": "checklist-progress", "aria-live": "polite", "hidden": "hidden"}

@@ -51,12 +51,12 @@ class Score:
 
 @dataclass(frozen=True)
 class Item:
-    """One item: its label, whether the author ticked it, explanation paragraphs, weight."""
+    """One item: its label, whether the author ticked it, its explanation, its weight."""
 
     key: str
     label: str
     checked: bool
-    notes: tuple[str, ...] = ()
+    note: str = ""
     weight: int = 1
 
 
@@ -177,21 +177,16 @@ def _ranges(values: list[int]) -> str:
 
 def parse_items(lines: list[tuple[int, str]], slugify: Slugify) -> list[Item]:
     """Items from the block's body lines (number, text); raise ChecklistError at the first bad line."""
-    drafts: list[tuple[int, bool, str, list[list[str]]]] = []
-    blank = False
+    drafts: list[tuple[int, bool, str, list[str]]] = []
     for number, text in lines:
         if not text.strip():
-            blank = True
             continue
         item = ITEM_RE.match(text)
         note = NOTE_RE.match(text)
         if item:
             drafts.append((number, item["mark"] != " ", item["text"].strip(), []))
         elif note and drafts:
-            notes = drafts[-1][3]
-            if blank or not notes:
-                notes.append([])
-            notes[-1].append(note["text"].strip())
+            drafts[-1][3].append(note["text"].strip())
         else:
             raise ChecklistError(
                 number,
@@ -199,7 +194,6 @@ def parse_items(lines: list[tuple[int, str]], slugify: Slugify) -> list[Item]:
                 "(oder „- [x] “, wenn er schon abgehakt sein soll); eine Erläuterung rücken Sie unter "
                 "dem Punkt um vier Leerzeichen ein",
             )
-        blank = False
     items, seen = [], {}
     for number, checked, label, notes in drafts:
         key = item_key(label, slugify)
@@ -210,7 +204,7 @@ def parse_items(lines: list[tuple[int, str]], slugify: Slugify) -> list[Item]:
                 "formulieren Sie einen der beiden anders",
             )
         seen[key] = number
-        items.append(Item(key, label, checked, tuple(" ".join(p) for p in notes)))
+        items.append(Item(key, label, checked, " ".join(notes)))
     return items
 
 
@@ -239,7 +233,7 @@ def build_checklist(title: str, raw_options: dict[str, Any], body: list[tuple[in
             raise ChecklistError(
                 line, f"„weights:“ nennt {len(options.weights)} Zahlen, die Checkliste hat {len(items)} Punkte"
             )
-        items = [Item(i.key, i.label, i.checked, i.notes, w) for i, w in zip(items, options.weights, strict=True)]
+        items = [Item(i.key, i.label, i.checked, i.note, w) for i, w in zip(items, options.weights, strict=True)]
     checklist = Checklist(
         id=options.id or slugify(title) or "checkliste",
         title=title.strip(),
