@@ -65,8 +65,8 @@ def _check_external(url: str) -> str | None:
         return f"unknown scheme {parts.scheme!r}"
     if parts.scheme in {"http", "https"} and not parts.hostname:
         return "no host"
-    if parts.scheme == "mailto" and "@" not in parts.path:
-        return "no e-mail address"
+    if parts.scheme == "mailto" and "@" not in parts.path and (parts.path or not parts.query):
+        return "no e-mail address"  # "mailto:?subject=…" (the reader picks the recipient) is fine
     if " " in url:
         return "contains spaces"
     return None

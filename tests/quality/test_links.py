@@ -23,7 +23,8 @@ def test_the_checker_finds_missing_files_anchors_and_bad_external_links(tmp_path
             "index.html": """
                 <a href="ziel/">ok</a> <a href="ziel/#da">ok</a> <a href="#oben">ok</a> <a id="oben"></a>
                 <a href="fehlt/">kaputt</a> <a href="ziel/#weg">kaputt</a> <img src="bild.svg" alt="">
-                <a href="https://">kaputt</a> <a href="mailto:niemand">kaputt</a> <a href="https://example.org/x">ok</a>
+                <a href="https://">kaputt</a> <a href="mailto:niemand">kaputt</a> <a href="mailto:">kaputt</a>
+                <a href="mailto:?subject=Tipp&amp;body=https%3A%2F%2Fkmu.example%2F">ok: Empfänger frei</a> <a href="https://example.org/x">ok</a>
                 <link rel="canonical" href="https://elsewhere.example/">
                 <link rel="stylesheet" href="/theme/site.css">
                 <link rel="alternate" type="application/atom+xml" href="feeds/fehlt.atom.xml">
@@ -38,6 +39,7 @@ def test_the_checker_finds_missing_files_anchors_and_bad_external_links(tmp_path
         ("bild.svg", "no such file"),
         ("https://", "no host"),
         ("mailto:niemand", "no e-mail address"),
+        ("mailto:", "no e-mail address"),
         ("/theme/site.css", "no such file"),
         ("feeds/fehlt.atom.xml", "no such file"),
     }
