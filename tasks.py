@@ -368,12 +368,23 @@ def _lighthouse(c) -> None:
         print(f"Lighthouse {key}: {round(category['score'] * 100)}")
 
 
-@task(help={"articles": "number of synthetic articles (default 1000)", "repeats": "builds per variant"})
-def bench(c, articles: int = 1000, repeats: int = 2):
+@task(
+    help={
+        "articles": "number of synthetic articles (default 1000)",
+        "repeats": "builds per variant",
+        "comments": "approved comments for the comment figures (default 10000; 0 skips them)",
+    }
+)
+def bench(c, articles: int = 1000, repeats: int = 2, comments: int = 10000):
     """Time vanilla Pelican, our theme without plugins and the full site on a synthetic corpus."""
     from sitetools.benchmark import run_benchmark
 
     run_benchmark(articles=articles, repeats=repeats, project=ROOT)
+    if comments:
+        from sitetools.comments_benchmark import bench_build, bench_intake
+
+        bench_build(articles, comments, repeats, ROOT)
+        bench_intake()
 
 
 @task(

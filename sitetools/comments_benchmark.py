@@ -79,6 +79,8 @@ def bench_intake(posts: int = 2000, clients: int = 16, threads: int = 8) -> floa
     from comments.intake import IntakeApp, IntakeConfig
     from waitress import create_server
 
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is expected here
+
     with tempfile.TemporaryDirectory(prefix="kmu-bench-intake-") as tmp:
         root = Path(tmp)
         manifest = root / "kommentare" / "manifest.json"
