@@ -363,5 +363,30 @@ def config_from_settings(settings: dict, output: Path | None = None) -> IntakeCo
         max_links=options["max_links"],
         token=setting_from_env(settings, "COMMENTS_TOKEN", None) or None,
         retention_days=options["retention_days"],
+        notify=_notifier(settings),
         mount="/" + options["intake_path"].strip("/") + "/",
+    )
+
+
+def _notifier(settings: dict) -> Callable[[dict], None] | None:
+    """An SMTP notifier when COMMENTS_SMTP_HOST and COMMENTS_NOTIFY_TO are set, else None."""
+    from .notify import SmtpNotifier, SmtpSettings
+    from .plugin import setting_from_env
+
+    def value(name: str, default=None):
+        return setting_from_env(settings, name, default)
+
+    host, recipient = value("COMMENTS_SMTP_HOST"), value("COMMENTS_NOTIFY_TO")
+    if not (host and recipient):
+        return None
+    return SmtpNotifier(
+        SmtpSettings(
+            host=host,
+            port=int(value("COMMENTS_SMTP_PORT", 25)),
+            sender=value("COMMENTS_NOTIFY_FROM", recipient),
+            recipient=recipient,
+            user=value("COMMENTS_SMTP_USER"),
+            password=value("COMMENTS_SMTP_PASSWORD"),
+            starttls=str(value("COMMENTS_SMTP_STARTTLS", "")).lower() in {"1", "true", "yes", "ja"},
+        )
     )
