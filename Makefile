@@ -49,7 +49,7 @@ check: $(SITE_STAMP)
 
 # What the tests need and a fresh Debian machine may lack: chromium (browser tests), a Java
 # runtime (Nu HTML Checker), node/npm (axe-core and vnu-jar, pinned by package-lock.json), nginx
-# (the test of deploy/nginx.conf with the comment intake behind it).
+# (the tests of deploy/nginx.conf: the comment intake behind it, the feeds' media types).
 APT_PACKAGES := $(if $(shell command -v chromium),,chromium fonts-liberation fonts-dejavu-core) \
 	$(if $(shell command -v java),,default-jre-headless) \
 	$(if $(shell command -v npm),,nodejs npm) \

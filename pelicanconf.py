@@ -41,6 +41,7 @@ PLUGINS = [
     "recommendations",
     "share_images",
     "section_links",
+    "feeds",
 ]
 # URL paths a program answers rather than a file (the comment form posts to /kommentare/):
 # the link check of `invoke build` and `invoke publish` does not look for files there.
@@ -130,18 +131,18 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-# Feeds: Pelican's own writer stands in until the feeds plugin (feedgen) lands.
-FEED_DOMAIN = ABSOLUTE_SITEURL
-FEED_ALL_ATOM = "feeds/alle.atom.xml"
-FEED_ALL_RSS = "feeds/alle.rss.xml"
-CATEGORY_FEED_ATOM = "feeds/kategorie/{slug}.atom.xml"
+# Feeds: the feeds plugin writes every feed with feedgen (settings: FEEDS, see README "Feeds").
+# Pelican's own feed writer stays off; FEED_MAX_ITEMS is the number of entries per feed.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
 CATEGORY_FEED_RSS = None
 TAG_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 FEED_MAX_ITEMS = 20
-RSS_FEED_SUMMARY_ONLY = False
+FEEDS: dict[str, object] = {}
 
 # Theme
 FOOTER_PAGES = ["ueber", "kontakt", "impressum", "datenschutz"]

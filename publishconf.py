@@ -9,7 +9,6 @@ from pelicanconf import *
 
 # The public address of the site; set SITEURL in the environment or change it here.
 SITEURL = ABSOLUTE_SITEURL = os.environ.get("SITEURL", "https://kmu-social-media.example")
-FEED_DOMAIN = ABSOLUTE_SITEURL
 DELETE_OUTPUT_DIRECTORY = True
 
 # invoke publish: how many releases stay beside PUBLISH_DIR (for `invoke publish --rollback`),

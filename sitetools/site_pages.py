@@ -17,6 +17,7 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "categories": ("/kategorien/", 200),
     "tags": ("/schlagwoerter/", 200),
     "search": ("/suche/?q=Bewertungen", 200),
+    "subscribe": ("/abonnieren/", 200),
     "404": ("/diese-seite-gibt-es-nicht/", 404),
     "checklist-article": ("/social-media-im-b2b-mittelstand/", 200),
     "checklists": ("/checklisten/", 200),

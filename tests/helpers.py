@@ -23,13 +23,13 @@ def write_files(base: Path, files: dict[str, str]) -> Path:
     return base
 
 
-def build_site(content: Path, output: Path, **overrides) -> Path:
-    """Build content with our pelicanconf.py in this process and return the output dir."""
+def build_site(content: Path, output: Path, settings_file: Path = ROOT / "pelicanconf.py", **overrides) -> Path:
+    """Build content with our pelicanconf.py (or another settings file) in this process; return the output dir."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
     settings = read_settings(
-        str(ROOT / "pelicanconf.py"),
+        str(settings_file),
         override={"PATH": str(content), "OUTPUT_PATH": str(output), **overrides},
     )
     errors = _ErrorCollector()
