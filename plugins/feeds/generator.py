@@ -15,7 +15,7 @@ from pelican import signals
 from pelican.generators import Generator, PelicanTemplateNotFound
 
 from .catalogue import SiteFeeds
-from .entries import Entry, absolute_url, article_entry, comment_entry, local_time
+from .entries import Entry, absolute_url, article_entry, comment_entry, link_base, local_time
 from .formats import FeedInfo, atom_bytes, json_bytes, rss_bytes
 from .markup import plain_text
 from .options import PELICAN_FEED_SETTINGS, read_options
@@ -46,7 +46,7 @@ class FeedsGenerator(Generator):
         """Write every feed, then the subscribe page."""
         # Summaries without a Summary: line are cut from the content Pelican links for this base.
         previous_base = self.context.get("localsiteurl")
-        self.context["localsiteurl"] = self.options.site_url
+        self.context["localsiteurl"] = link_base(self.options)
         try:
             count = self._write_article_feeds() + self._write_comment_feeds()
         finally:

@@ -15,6 +15,7 @@ SRCSET_ATTRIBUTES = ("srcset",)
 DROPPED_ELEMENTS = ("script", "style", "template", "input", "button", "select", "textarea", "output", "iframe")
 # Wrappers whose text still matters: the element goes, its content stays (a checklist reads as a list).
 UNWRAPPED_ELEMENTS = ("form", "label", "noscript")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 RENAMED_ELEMENTS = {"fieldset": "div", "legend": "p"}
 XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -37,6 +38,9 @@ def feed_html(html: str, base_url: str) -> str:
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     for element in [e for e in root.iter(etree.Element) if e.tag in DROPPED_ELEMENTS or e.get("hidden") is not None]:
         element.drop_tree()
+    for heading in root.iter(*HEADINGS):  # "#" links of a heading to itself: a reader shows them as text
+        for link in [a for a in heading.iter("a") if heading.get("id") and a.get("href") == f"#{heading.get('id')}"]:
+            link.drop_tree()
     for element in root.iter(etree.Element):
         if element.tag in RENAMED_ELEMENTS:
             element.tag = RENAMED_ELEMENTS[element.tag]

@@ -43,8 +43,10 @@ def test_site_feeds_hold_every_article_newest_first_with_full_content(published_
     assert [e.id for e in atom.entries] == [e.id for e in rss.entries]
     article = published_starter.html("wann-sich-social-media-fuer-kmu-nicht-lohnt/index.html")
     entry = next(e for e in atom.entries if e.link.endswith("/wann-sich-social-media-fuer-kmu-nicht-lohnt/"))
-    last_heading = article.select(".content h2")[-1].get_text()
-    assert last_heading in entry.content[0].value  # the whole text, not a teaser
+    last_heading = article.select(".content h2")[-1]
+    content = entry.content[0].value
+    assert f'<h2 id="{last_heading["id"]}">{last_heading.contents[0]}</h2>' in content  # the whole text
+    assert "Link zum Abschnitt" not in content  # the page's "#" links to its own headings stay on the page
     assert atom.feed.language == rss.feed.language == "de"
 
 
