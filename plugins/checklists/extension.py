@@ -64,6 +64,28 @@ def score_label(score: Score, weighted: bool) -> str:
     return f"Bei {span} {unit}:"
 
 
+def find_problems(
+    lines: list[str], slugify: Callable[[str], str], first_line_of: dict[str, int] | None = None
+) -> list[tuple[int, str]]:
+    """(line, message) for every broken checklist block and every id used twice; fills first_line_of (id -> line)."""
+    problems: list[tuple[int, str]] = []
+    first_line_of = {} if first_line_of is None else first_line_of
+    for found in find_checklists(lines, slugify):
+        if isinstance(found, ChecklistError):
+            problems.append((found.line, found.message))
+        elif found.id in first_line_of:
+            problems.append(
+                (
+                    found.line,
+                    f"die Kennung „{found.id}“ hat schon die Checkliste in Zeile {first_line_of[found.id]}; "
+                    "geben Sie dieser mit einer eingerückten Zeile „id: …“ unter dem Titel eine eigene",
+                )
+            )
+        else:
+            first_line_of[found.id] = found.line
+    return problems
+
+
 class ChecklistSourceCheck(Preprocessor):
     """Checks every checklist block in the source before rendering; records problems with line numbers."""
 
@@ -74,20 +96,7 @@ class ChecklistSourceCheck(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         """Start this conversion's ChecklistDocument with its problems; the lines pass through unchanged."""
         document = ChecklistDocument()
-        problems, first_line_of = document.problems, document.first_line_of
-        for found in find_checklists(lines, self.slugify):
-            if isinstance(found, ChecklistError):
-                problems.append((found.line, found.message))
-            elif found.id in first_line_of:
-                problems.append(
-                    (
-                        found.line,
-                        f"die Kennung „{found.id}“ hat schon die Checkliste in Zeile {first_line_of[found.id]}; "
-                        "geben Sie dieser mit einer eingerückten Zeile „id: …“ unter dem Titel eine eigene",
-                    )
-                )
-            else:
-                first_line_of[found.id] = found.line
+        document.problems = find_problems(lines, self.slugify, document.first_line_of)
         self.md.checklist_documents.append(document)
         return lines
 

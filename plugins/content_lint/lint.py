@@ -7,9 +7,10 @@ reported the same way; ``invoke check`` prints both, a Pelican build logs errors
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -230,6 +231,29 @@ def markdown_sources(content_dir: Path, settings: dict) -> list[Source]:
     return sources
 
 
+def plugin_checks(settings: dict) -> list[Callable[[list[str], dict], list[tuple[int, str]]]]:
+    """`lint_markdown(lines, settings) -> [(line, message)]` of each enabled plugin that offers one."""
+    checks = []
+    for name in settings.get("PLUGINS") or []:
+        try:
+            module = importlib.import_module(name) if isinstance(name, str) else name
+        except ImportError:
+            continue  # Pelican reports a missing plugin itself
+        if callable(getattr(module, "lint_markdown", None)):
+            checks.append(module.lint_markdown)
+    return checks
+
+
+def check_with_plugins(source: Source, settings: dict) -> Iterator[Finding]:
+    """Errors that enabled plugins find in the body (e.g. a broken checklist block), on their lines."""
+    lines = [""] * (source.body[-1][0] if source.body else 0)
+    for number, text in source.body:
+        lines[number - 1] = text
+    for check in plugin_checks(settings):
+        for line, message in check(lines, settings):
+            yield Finding(source.path, line, "error", message)
+
+
 def lint_content(content_dir: Path, settings: dict) -> list[Finding]:
     """Every error and finding in the content directory, sorted by file and line."""
     options = dict(DEFAULTS, **settings.get("CONTENT_LINT", {}))
@@ -240,6 +264,7 @@ def lint_content(content_dir: Path, settings: dict) -> list[Finding]:
         findings += check_metadata(source, options["required_metadata"])
         findings += check_image_metadata(source, content_dir)
         findings += check_body(source, content_dir)
+        findings += check_with_plugins(source, settings)
     findings += check_duplicate_slugs(sources, settings)
     # Paths relative to the project (content/articles/x.md) stay short in logs and terminals.
     return sorted(replace(f, path=f.path.relative_to(content_dir.parent)) for f in findings)

@@ -102,3 +102,14 @@ def test_keyboard_walk_through_an_article(visit):
     seen = []
     tab_until(page, lambda s: s["inMain"] and seen.append(s["href"]) is None and len(seen) == links_in_main)
     assert len(seen) == links_in_main
+
+
+def test_keyboard_ticks_and_resets_a_checklist(visit):
+    page = visit(PAGE_TYPES["checklist-article"][0]).page
+    progress = page.locator("form.checklist .checklist-progress")
+    tab_until(page, lambda s: s["tag"] == "input" and s["inMain"])  # the first checkbox
+    page.keyboard.press("Space")
+    assert progress.inner_text() == "1 von 6 erledigt"
+    tab_until(page, lambda s: s["text"] == "Zurücksetzen")
+    page.keyboard.press("Enter")
+    assert progress.inner_text() == "0 von 6 erledigt"

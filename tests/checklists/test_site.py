@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 import textwrap
 
 import feedparser
 import pytest
-from helpers import run_pelican_cli, write_files
+from content_lint import lint_content
+from helpers import ROOT, run_pelican_cli, write_files
+from pelican.settings import read_settings
 
 ARTICLE = """
     Title: {title}
@@ -101,14 +105,16 @@ def test_the_starter_site_has_at_least_three_checklists_and_one_printable_page(s
     assert starter_site.files("checklisten/*/index.html")
 
 
-def test_a_broken_checklist_stops_the_build_with_file_line_and_what_to_fix(tmp_path):
+@pytest.mark.parametrize("plugins", [["checklists"], ["content_lint", "checklists"]], ids=["reader", "lint-first"])
+def test_a_broken_checklist_stops_the_build_with_file_line_and_what_to_fix(tmp_path, plugins):
     body = "/// checklist | Kaputt\n- [ ] Gut\n- Schlecht\n///"
     content = write_files(tmp_path / "content", {"articles/kaputt.md": article("Kaputt", body)})
-    result = run_pelican_cli(content, tmp_path / "out")
+    result = run_pelican_cli(content, tmp_path / "out", "-e", f"PLUGINS={json.dumps(plugins)}")
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "content/articles/kaputt.md:11: „- Schlecht“ ist kein Punkt der Checkliste" in output
+    assert re.search(r"content/articles/kaputt\.md:11: (Fehler: )?„- Schlecht“ ist kein Punkt der Checkliste", output)
     assert "- [ ] " in output
+    assert not (tmp_path / "out/kaputt/index.html").exists()
 
 
 def test_an_unknown_option_stops_the_build(tmp_path):
@@ -116,7 +122,15 @@ def test_an_unknown_option_stops_the_build(tmp_path):
     content = write_files(tmp_path / "content", {"articles/optionen.md": article("Optionen", body)})
     result = run_pelican_cli(content, tmp_path / "out")
     assert result.returncode != 0
-    assert "content/articles/optionen.md:9: unbekannte Option „farbe:“" in result.stdout + result.stderr
+    assert re.search(r"content/articles/optionen\.md:9: (Fehler: )?unbekannte Option „farbe:“", result.stdout)
+
+
+def test_the_content_lint_reports_checklist_errors_on_their_lines(tmp_path):
+    body = "/// checklist | Offen\n- [ ] Gut\n"
+    content = write_files(tmp_path / "content", {"articles/offen.md": article("Offen", body)})
+    findings = [f for f in lint_content(content, read_settings(str(ROOT / "pelicanconf.py"))) if f.severity == "error"]
+    assert [(f.path.as_posix(), f.line) for f in findings] == [("content/articles/offen.md", 9)]
+    assert "nicht geschlossen" in findings[0].message
 
 
 def test_the_same_checklist_id_in_two_articles_stops_the_build(tmp_path):
