@@ -251,23 +251,28 @@ def publish(c, rollback: bool = False):
     if rollback:
         _rollback(Path(directory) if directory else None)
         return
-    if not directory and not host:
+    if directory:
+        _check_target(Path(directory))
+    elif not host:
         raise Exit(
             "Setzen Sie PUBLISH_DIR, oder PUBLISH_HOST und PUBLISH_PATH (als Umgebungsvariable oder in publishconf.py)."
         )
-    if not directory and unsafe_remote_path(remote_path or ""):
+    elif unsafe_remote_path(remote_path or ""):
         raise Exit(
             f"PUBLISH_PATH={remote_path or ''!r} ist kein sicheres Ziel: rsync würde dort alles löschen, was nicht "
             "zur Website gehört. Geben Sie den Ordner der Website auf dem Server an, z. B. /srv/www/blog."
         )
-    if directory:
-        _check_target(Path(directory))
     _refuse_placeholder_address(settings)
-    _warn_placeholder_pages(settings)
     if directory:
         release = _build(Path(directory), CONFIG["publish_settings"], keep=_keep_releases(settings))
         print(f"Veröffentlicht: {directory} zeigt jetzt auf {release}.")
-        return
+    else:
+        _publish_with_rsync(settings, host, remote_path)
+    _warn_placeholder_pages(settings)  # last, so that it is the last thing the author reads
+
+
+def _publish_with_rsync(settings: dict, host: str, remote_path: str) -> None:
+    """Build into a temporary folder exactly as for PUBLISH_DIR, then mirror it to host:remote_path."""
     _lint_or_exit(settings)
     with tempfile.TemporaryDirectory(prefix="kmu-publish-") as staging:
         site = Path(staging) / "site"

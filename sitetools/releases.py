@@ -14,6 +14,7 @@ they go to the author.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ from pathlib import Path
 MARKER = ".sitetools-release"
 SITE = "site"
 STAGING_PREFIX = ".neu-"
+LINK_PREFIX = ".{name}.link-"  # a symlink prepared beside the target, renamed over it
 STAMP = re.compile(r"\d{8}-\d{6}-\d{6}")
 STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
 STALE_STAGING_SECONDS = 3600
@@ -150,7 +152,7 @@ def list_releases(target: Path) -> list[Path]:
     releases = releases_dir(_place(target))
     if not releases.is_dir():
         return []
-    return sorted(p for p in releases.iterdir() if STAMP.fullmatch(p.name) and is_ours(p))
+    return sorted(p for p in releases.iterdir() if STAMP.fullmatch(p.name) and is_ours(p) and (p / SITE).is_dir())
 
 
 def current_release(target: Path) -> Path | None:
@@ -196,31 +198,46 @@ def build_release(
 
 
 def _switch(place: Path, release: Path) -> None:
-    """Point place at release; a plain directory there is first moved into the releases as the older state."""
-    link = place.parent / f".{place.name}.link-{release.name}"
+    """Point place at release with one atomic rename of a prepared symlink."""
+    link = place.parent / f"{LINK_PREFIX.format(name=place.name)}{release.name}"
     link.unlink(missing_ok=True)
     os.symlink(os.path.relpath(release / SITE, place.parent), link, target_is_directory=True)
-    if place.is_symlink() or not place.exists():
-        os.replace(link, place)
-        return
-    if not any(place.iterdir()):
-        place.rmdir()
-        os.replace(link, place)
-        return
-    # A plain directory (an earlier build) becomes the release before this one. There is no portable
-    # atomic exchange of a directory with a link, so two renames follow each other directly.
+    try:
+        if not place.is_dir() or place.is_symlink():
+            os.replace(link, place)
+        elif not any(place.iterdir()):
+            place.rmdir()
+            os.replace(link, place)
+        else:
+            _replace_directory(place, link, release)
+    except BaseException:
+        link.unlink(missing_ok=True)
+        raise
+
+
+def _replace_directory(place: Path, link: Path, release: Path) -> None:
+    """Move a plain directory (an earlier build) into the releases as the state before release; link takes its place.
+
+    There is no portable atomic exchange of a directory with a link, so two renames follow each
+    other directly; this happens once per target.
+    """
     moment = min(datetime.fromtimestamp(place.stat().st_mtime, UTC), _moment(release) - timedelta(microseconds=1))
     older = _new_wrapper(release.parent, moment, f"früherer Stand von {place}")
-    os.rename(place, older / SITE)
+    try:
+        os.rename(place, older / SITE)
+    except BaseException:
+        _remove_ours(older)
+        raise
     try:
         os.replace(link, place)
     except BaseException:
         os.rename(older / SITE, place)
+        _remove_ours(older)
         raise
 
 
-def prune(target: Path, keep: int) -> list[Path]:
-    """Delete all but the newest keep releases (never the current one) and stale staging dirs; return them."""
+def prune(target: Path, keep: int) -> None:
+    """Delete all but the newest keep releases (never the current one) and stale staging dirs and links."""
     place = _place(target)
     releases = list_releases(place)
     keep_set = set(releases[-max(keep, 1) :]) | {current_release(place)}
@@ -235,7 +252,9 @@ def prune(target: Path, keep: int) -> list[Path]:
         ]
     for path in doomed:
         _remove_ours(path)
-    return doomed
+    for stray in place.parent.glob(glob.escape(LINK_PREFIX.format(name=place.name)) + "*"):
+        if stray.is_symlink() and stray.lstat().st_mtime < time.time() - STALE_STAGING_SECONDS:
+            stray.unlink()
 
 
 def rollback(target: Path) -> tuple[Path, Path]:

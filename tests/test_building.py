@@ -74,11 +74,15 @@ def test_pruning_keeps_the_newest_and_never_deletes_what_is_not_ours(tmp_path):
     stale.mkdir()
     (stale / MARKER).write_text("")
     os.utime(stale, (time.time() - 7200,) * 2)
+    stray_link = tmp_path / ".live.link-20200101-000000-000000"  # left by a crash before the switch
+    stray_link.symlink_to(foreign)
+    os.utime(stray_link, (time.time() - 7200,) * 2, follow_symlinks=False)
     made = [build_release(live, writer(str(n)), keep=2) for n in range(3)]
     assert list_releases(live) == made[1:]
     assert (foreign / "index.html").read_text() == "fremd"
     assert (notes / "liste.txt").read_text() == "eigene Daten"
     assert not stale.exists()
+    assert not stray_link.is_symlink()
 
 
 def test_rollback_goes_back_one_release_and_refuses_when_there_is_none(tmp_path):
@@ -102,6 +106,23 @@ def test_a_marked_plain_directory_becomes_the_older_release_and_is_not_deleted(t
     assert (older[0] / "site/index.html").read_text() == "alt"
     rollback(live)
     assert (live / "index.html").read_text() == "alt"
+
+
+def test_a_failed_switch_puts_the_plain_directory_back(tmp_path, monkeypatch):
+    live = write_files(tmp_path / "live", {"index.html": "alt", MARKER: ""})
+    real_replace = os.replace
+
+    def refuse_the_link(source, destination):
+        if Path(destination) == live:
+            raise OSError("simulierter Fehler")
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", refuse_the_link)
+    with pytest.raises(OSError, match="simulierter Fehler"):
+        build_release(live, writer("neu"), keep=2)
+    assert not live.is_symlink() and (live / "index.html").read_text() == "alt"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert len(list_releases(live)) == 1  # the new release, ready for the next attempt
 
 
 def test_a_foreign_symlink_is_repointed_and_its_target_never_touched(tmp_path):
