@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .model import ID_RE, clean_text
 from .queue import CommentQueue
+from .webmention import FetchLimits, WebmentionError, check_url, normalize, verify
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ LABELS = {
     "body": "Kommentar",
     "reply_to": "Antwort auf",
     "consent": "Einwilligung",
+    "source": "source (Quelle der Webmention)",
+    "target": "target (Ziel der Webmention)",
     HONEYPOT: "Firma",
 }
 DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
@@ -86,6 +89,7 @@ class IntakeConfig:
     max_links: int = 2
     token: str | None = None
     retention_days: int = 30
+    webmention: FetchLimits | None = field(default_factory=FetchLimits)
     mount: str = "/kommentare/"
     notify: Callable[[dict], None] | None = field(default=None, repr=False)
 
@@ -127,25 +131,40 @@ class Manifest:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._stamp: tuple[int, int] | None = None
-        self._articles: dict[str, dict] = {}
+        self._data: dict = {"site": "", "articles": {}}
         self._lock = threading.Lock()
 
-    def articles(self) -> dict[str, dict]:
-        """Slug -> {"url", "title", "open", "comments"} from the last build."""
+    def data(self) -> dict:
+        """{"site": public URL, "articles": {slug: {"url", "title", "open", "comments"}}} of the last build."""
         try:
             stat = self.path.stat()
         except FileNotFoundError:
-            return {}
+            return {"site": "", "articles": {}}
         stamp = (stat.st_mtime_ns, stat.st_size)
         with self._lock:
             if stamp != self._stamp:
                 try:
-                    self._articles = json.loads(self.path.read_text(encoding="utf-8"))["articles"]
-                except (OSError, ValueError, KeyError) as exc:
+                    data = json.loads(self.path.read_text(encoding="utf-8"))
+                    self._data = {"site": str(data.get("site", "")), "articles": dict(data["articles"])}
+                except (OSError, ValueError, KeyError, TypeError) as exc:
                     logger.error("comments: cannot read the manifest %s (%s); build the site again", self.path, exc)
-                    return self._articles
+                    return self._data
                 self._stamp = stamp
-            return self._articles
+            return self._data
+
+    def articles(self) -> dict[str, dict]:
+        """Slug -> {"url", "title", "open", "comments"} of the last build."""
+        return self.data()["articles"]
+
+    def article_at(self, url: str) -> tuple[str, dict] | None:
+        """The (slug, article) whose page is at the absolute url, or None."""
+        data = self.data()
+        site = normalize(data["site"]).rstrip("/") if data["site"] else ""
+        wanted = normalize(url)
+        if site and not wanted.startswith(site + "/"):
+            return None
+        path = urlsplit(wanted).path.strip("/") if not site else wanted[len(site) :].strip("/")
+        return next(((slug, a) for slug, a in data["articles"].items() if a["url"].strip("/") == path), None)
 
 
 def count_links(text: str) -> int:
@@ -249,6 +268,8 @@ class IntakeApp:
 
     def _accept(self, environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
         form = self._read_form(environ)
+        if "source" in form and "target" in form and "article" not in form and self.config.webmention:
+            return self._accept_webmention(environ, form)
         slug = form.get("article", "").strip()
         if not slug:
             raise Rejection(400, "Es fehlt der Artikel, zu dem der Kommentar gehört.", "article")
@@ -312,6 +333,45 @@ class IntakeApp:
         headers = [("Location", location), ("Content-Type", "text/plain; charset=utf-8")]
         return 303, headers, b"Ihr Kommentar wartet auf Freischaltung."
 
+    def _accept_webmention(self, environ: dict, form: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
+        """A Webmention (W3C): queued as type webmention once the source really links to the target."""
+        try:
+            source = check_url(form["source"].strip(), "source")
+            target = check_url(form["target"].strip(), "target")
+        except WebmentionError as exc:
+            field_name = "target" if "target" in str(exc) else "source"
+            raise Rejection(400, str(exc), field_name) from None
+        if normalize(source) == normalize(target):
+            raise Rejection(400, "Quelle und Ziel sind dieselbe Adresse.", "source")
+        found = self.manifest.article_at(target)
+        if found is None:
+            raise Rejection(400, "Das Ziel ist kein Beitrag dieser Website.", "target")
+        slug, article = found
+        if not article.get("open"):
+            raise Rejection(403, "Die Kommentare zu diesem Beitrag sind geschlossen.", "target")
+        if not self.limiter.allow(environ.get("REMOTE_ADDR", "")):
+            raise Rejection(429, "Zu viele Anfragen in kurzer Zeit. Bitte warten Sie einige Minuten.")
+        try:
+            mention = verify(source, target, self.config.webmention)
+        except WebmentionError as exc:
+            raise Rejection(400, str(exc), "source") from None
+        comment_id, _ = self.queue.add(
+            article=slug,
+            author=mention.author,
+            email=None,
+            url=mention.source,
+            body=mention.text,
+            type="webmention",
+            same_as=normalize(source),
+        )
+        if _wants_json(environ):
+            return _json(202, {"status": "pending", "id": comment_id})
+        return (
+            202,
+            [("Content-Type", "text/plain; charset=utf-8")],
+            b"Webmention angenommen; sie wartet auf Freischaltung.",
+        )
+
     def _answer(self, environ: dict, rejection: Rejection) -> tuple[int, list[tuple[str, str]], bytes]:
         """A refusal as JSON or as a small German HTML page naming the field."""
         headers = [("Retry-After", str(self.config.rate_window_seconds))] if rejection.status == 429 else []
@@ -363,6 +423,13 @@ def config_from_settings(settings: dict, output: Path | None = None) -> IntakeCo
         max_links=options["max_links"],
         token=setting_from_env(settings, "COMMENTS_TOKEN", None) or None,
         retention_days=options["retention_days"],
+        webmention=FetchLimits(
+            timeout=options["webmention_timeout"],
+            max_bytes=options["webmention_max_bytes"],
+            allowed_networks=tuple(options["webmention_allowed_networks"]),
+        )
+        if options["webmention"]
+        else None,
         notify=_notifier(settings),
         mount="/" + options["intake_path"].strip("/") + "/",
     )

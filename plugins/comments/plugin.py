@@ -26,6 +26,10 @@ DEFAULTS = {
     "max_links": 2,  # more links than this hold a comment as spam
     "retention_days": 30,  # pending, spam and finished queue entries are purged after this
     "rate_window_seconds": 600,  # COMMENTS_RATE_LIMIT counts accepted posts in this window
+    "webmention": True,  # receive Webmentions at the intake's address (advertised in the page head)
+    "webmention_timeout": 5,  # seconds per request when fetching a mention's source
+    "webmention_max_bytes": 1_000_000,  # larger source pages are refused
+    "webmention_allowed_networks": [],  # e.g. ["127.0.0.0/8"]: private networks the fetch may reach
 }
 SETTING = "COMMENTS"
 METADATA_KEYS = {"comments"}
@@ -172,6 +176,7 @@ def write_intake_files(generator, writer) -> None:
 def write_manifest(generator) -> None:
     """Write the manifest the intake reads: every published article, open or not, with its comment ids."""
     manifest = {
+        "site": generator.settings.get("ABSOLUTE_SITEURL") or generator.settings.get("SITEURL", ""),
         "articles": {
             article.slug: {
                 "url": article.url,

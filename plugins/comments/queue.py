@@ -111,9 +111,13 @@ class CommentQueue:
         type: str = "comment",
         status: str = "pending",
         reason: str | None = None,
+        same_as: str | None = None,
     ) -> tuple[str, bool]:
-        """Queue a comment; returns (id, False), or (id of the earlier one, True) for a duplicate."""
-        mark = fingerprint(article, email or url or "", body)
+        """Queue a comment; returns (id, False), or (id of the earlier one, True) for a duplicate.
+
+        Duplicates share article, address (e-mail, else url) and text, or same_as when given.
+        """
+        mark = fingerprint(article, email or url or "", body if same_as is None else same_as)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._transaction() as db:
             row = db.execute("SELECT id FROM comments WHERE fingerprint = ?", (mark,)).fetchone()

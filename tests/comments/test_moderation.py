@@ -117,3 +117,27 @@ def test_cli_lists_and_shows_with_the_id_positional(intake, valid_form):
     assert missing.returncode == 1 and "comments.list" in missing.stderr
     rejected = invoke("comments.reject", comment_id)
     assert rejected.returncode == 0 and intake.queue.get(comment_id) is None
+
+
+HOSTILE_FIELDS = {
+    "author": 'Eve\u202e\u200b<img src=x onerror="alert(1)">',
+    "url": "https://eve.example/?q=<script>",
+    "body": "\u2066Text\u2069 <script>alert(2)</script> [x](javascript:alert(3)) \u200b![i](https://e.example/i.png)",
+}
+
+
+def test_hostile_fields_through_http_approval_and_build_stay_inert(intake, valid_form, moderator, tmp_path):
+    answer = intake.post(valid_form(email=EMAIL, **HOSTILE_FIELDS), json=True)
+    assert answer.status in (202, 400)
+    if answer.status == 400:  # the url is refused: send the rest
+        answer = intake.post(
+            valid_form(email=EMAIL, author=HOSTILE_FIELDS["author"], body=HOSTILE_FIELDS["body"]), json=True
+        )
+    comment_id = json.loads(answer.body)["id"]
+    moderator.approve(comment_id)
+    output = build_site(moderator.comments_dir.parent, tmp_path / "out")
+    shown = Site(output).html("beitrag/index.html").find(id=f"comment-{comment_id}")
+    assert not shown.find_all(["script", "img"]) and not shown.find("a", href=lambda h: h and "javascript" in h)
+    text = shown.get_text()
+    assert '<img src=x onerror="alert(1)">' in text and "<script>alert(2)</script>" in text
+    assert not any(ch in text for ch in "\u202e\u200b\u2066\u2069")
