@@ -42,6 +42,7 @@ PLUGINS = [
     "share_images",
     "section_links",
     "feeds",
+    "redirects",
 ]
 # URL paths a program answers rather than a file (the comment form posts to /kommentare/):
 # the link check of `invoke build` and `invoke publish` does not look for files there.

@@ -405,6 +405,44 @@ def recommend(c, slug: str, explain: bool = False):
         raise Exit(str(exc)) from exc
 
 
+@task(
+    help={
+        "export": "the WordPress export file (Werkzeuge → Daten exportieren), e.g. export.xml",
+        "uploads": "a copy of the old wp-content/uploads folder, for the images",
+        "dry_run": "only report what would be imported, write nothing",
+        "force": "replace files that an earlier import wrote",
+        "content": "content folder to import into (default content/)",
+    }
+)
+def import_wordpress(c, export: str, uploads: str = "", dry_run: bool = False, force: bool = False, content: str = ""):
+    """Move a WordPress export into content/: posts, pages, images, comments, pingbacks and old URLs."""
+    from comments.intake import config_from_settings
+    from comments.queue import CommentQueue
+
+    from sitetools.wordpress_import import ImportError_, WordPressImport
+
+    settings = _settings(CONFIG["settings"])
+    target = Path(content) if content else CONFIG["content"]
+    importer = WordPressImport(
+        Path(export),
+        target,
+        settings,
+        uploads=Path(uploads) if uploads else None,
+        force=force,
+        deploy=ROOT / "deploy" if not content else target.parent / "deploy",
+    )
+    try:
+        importer.plan()
+    except ImportError_ as exc:
+        raise Exit(f"Import abgebrochen, nichts wurde geschrieben: {exc}") from exc
+    if not dry_run:
+        importer.write()
+        importer.queue_pending(CommentQueue(ROOT / config_from_settings(settings, CONFIG["output"]).db_path))
+    print(importer.summary.report(dry_run))
+    if not dry_run and importer.summary.counts["written"]:
+        print("Nächster Schritt: invoke build (Vorschau mit make serve), dann invoke publish.")
+
+
 # The namespace: every task of this module plus `invoke comments.*`. Keep this block at the end,
 # so tasks added above are part of it (tests/comments/test_tasks.py checks that none is missing).
 from sitetools import comments_tasks
