@@ -88,6 +88,10 @@ def write_corpus(root: Path, articles: int, seed: int = 2013) -> Path:
                 parts.append("")
             if section == 3:
                 parts.append(f"![Grafik {n % 10}]({{static}}/images/grafik-{n % 10}.svg)\n")
+            if section == 4 and n % 10 == 0:  # every tenth article carries a checklist
+                parts.append(f"/// checklist | Checkliste {n}")
+                parts.extend(f"- [ ] Punkt {item}: {_sentence(rng)}" for item in range(6))
+                parts.append("///\n")
         (content / "articles" / f"artikel-{n:05d}.md").write_text("\n".join(parts), encoding="utf-8")
     return content
 

@@ -53,8 +53,15 @@ def site_slugify(settings: dict, text: str) -> str:
 
 
 def add_extension(pelican) -> None:
-    """Put the checklist extension into a copy of the MARKDOWN setting (never the module's dict)."""
+    """Check the CHECKLISTS setting; put the extension into a copy of MARKDOWN (never the module's dict)."""
     settings = pelican.settings
+    unknown = sorted(set(settings.get("CHECKLISTS", {})) - set(DEFAULTS))
+    if unknown:
+        logger.warning(
+            "checklists: unknown key(s) %s in the CHECKLISTS setting; known are %s",
+            ", ".join(unknown),
+            ", ".join(DEFAULTS),
+        )
     markdown = dict(settings.get("MARKDOWN", {}))
     extensions = [e for e in markdown.get("extensions", []) if not isinstance(e, ChecklistExtension)]
     extensions.append(

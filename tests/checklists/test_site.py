@@ -80,6 +80,18 @@ def test_overview_lists_every_published_checklist_with_its_article(site):
     assert "Geheim" not in site.text("checklisten/index.html")
 
 
+def test_every_page_links_to_the_overview_in_its_footer(site):
+    for page, href in (("ohne-liste/index.html", "../checklisten/"), ("index.html", "./checklisten/")):
+        assert site.html(page).select_one("footer .checklists-link a")["href"] == href, page
+    assert site.html("checklisten/index.html").select_one("footer .checklists-link a")["aria-current"] == "page"
+
+
+def test_a_site_without_checklists_has_no_overview_and_no_footer_link(make_site):
+    site = make_site({"articles/ohne.md": article("Ohne Liste")})
+    assert not (site.output / "checklisten").exists()
+    assert site.html("index.html").select_one(".checklists-link") is None
+
+
 def test_downloadable_checklist_has_its_own_printable_page_linked_from_the_article(site):
     link = site.html("mit-liste/index.html").select_one(".checklist-download a")
     assert link["href"] == "../checklisten/bereit-fuer-den-start/"
@@ -145,3 +157,9 @@ def test_the_same_checklist_id_in_two_articles_stops_the_build(tmp_path):
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "die Kennung „gleich“ hat schon eine Checkliste in content/articles/" in output
+
+
+def test_an_unknown_setting_key_is_a_warning_naming_the_known_ones(make_site, caplog):
+    make_site({"articles/ohne.md": article("Ohne Liste")}, CHECKLISTS={"overview_ulr": "liste/"})
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "checklists.plugin"]
+    assert "overview_ulr" in warning and "overview_url" in warning
