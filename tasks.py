@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +32,7 @@ CONFIG = {
     "settings": ROOT / "pelicanconf.py",
     "publish_settings": ROOT / "publishconf.py",
     "output": ROOT / "output",
+    "preview_cache": ROOT / ".cache" / "pelican",  # Pelican's content cache, for live reload only
     "host": "127.0.0.1",
     "port": 8000,
 }
@@ -113,11 +116,13 @@ def _build(target: Path, settings_file: Path, check_links: bool = True, keep: in
 
 @task
 def clean(c):
-    """Entfernt die erzeugte Website: output/ und ihre Stände in output.releases/."""
+    """Entfernt die erzeugte Website (output/ und ihre Stände in output.releases/) und den Vorschau-Zwischenspeicher."""
     output = CONFIG["output"]
     if output.is_dir() and not output.is_symlink():
         shutil.rmtree(output)  # a plain output/ from before the release layout
     releases.remove_all(output)
+    shutil.rmtree(CONFIG["preview_cache"], ignore_errors=True)
+    print(f"Entfernt: {output}, seine Stände und der Vorschau-Zwischenspeicher")
 
 
 @task(help={"check_links": "vor dem Umschalten jeden internen Link des neuen Builds prüfen"})
@@ -129,41 +134,61 @@ def build(c, check_links: bool = True):
 
 @task(pre=[clean, build])
 def rebuild(c):
-    """Remove output/ and build the site from scratch."""
+    """Entfernt output/ und baut die Seite von Grund auf neu."""
 
 
-@task(help={"port": "port on 127.0.0.1 (default 8000)", "host": "address to listen on"})
+def _require_free_port(host: str, port: int) -> None:
+    """Stop with one German line, before anything is built, when the preview cannot listen on host:port."""
+    from sitetools.devserver import port_problem
+
+    problem = port_problem(host, port)
+    if problem:
+        raise Exit(problem)
+
+
+@task(help={"port": "Port auf 127.0.0.1 (Standard 8000)", "host": "Adresse, auf der die Vorschau erreichbar ist"})
 def serve(c, port: int = CONFIG["port"], host: str = CONFIG["host"]):
-    """Build the site and serve output/ at http://127.0.0.1:8000/ (Ctrl+C stops)."""
+    """Baut die Seite und zeigt output/ unter http://127.0.0.1:8000/ (Strg+C beendet)."""
     from sitetools.devserver import make_server
 
+    _require_free_port(host, port)
     build(c, check_links=False)
     server = make_server(CONFIG["output"], host, port)
-    print(f"Serving {CONFIG['output']} at http://{host}:{port}/ (Ctrl+C to stop)")
+    print(f"Vorschau unter http://{host}:{port}/ (Strg+C beendet sie)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         server.server_close()
 
 
-@task(help={"port": "port on 127.0.0.1 (default 8000)", "host": "address to listen on"})
+@task(help={"port": "Port auf 127.0.0.1 (Standard 8000)", "host": "Adresse, auf der die Vorschau erreichbar ist"})
 def livereload(c, port: int = CONFIG["port"], host: str = CONFIG["host"]):
-    """Build, serve and rebuild on every change in content/, theme/, plugins/ or the settings."""
+    """Vorschau mit Live-Reload und Kommentar-Annahme: baut neu bei jeder Änderung in content/, theme/, plugins/."""
     from sitetools.comments_tasks import intake_app
-    from sitetools.devserver import livereload_server, site_app
+    from sitetools.devserver import describe_bind_error, livereload_server, site_app
+    from sitetools.preview import preview_build
 
-    def rebuild_quietly() -> None:
+    def rebuild_preview() -> None:
+        started = time.perf_counter()
         try:
-            build_atomically(CONFIG["content"], CONFIG["settings"], CONFIG["output"])
+            preview_build(CONFIG["content"], CONFIG["settings"], CONFIG["output"], CONFIG["preview_cache"])
         except BuildError as exc:
-            print(f"Build failed, the previous version stays online: {exc}", file=sys.stderr)
+            print(f"Bau fehlgeschlagen, die bisherige Fassung bleibt sichtbar: {exc}", file=sys.stderr)
+        else:
+            print(f"Neu gebaut in {time.perf_counter() - started:.1f} s".replace(".", ","))
 
-    build(c, check_links=False)
+    _require_free_port(host, port)
+    rebuild_preview()
     server = livereload_server(site_app(CONFIG["output"], intake_app(CONFIG["output"])))  # site + comment intake
-    for watched in ("content", "theme", "plugins", "pelicanconf.py"):
-        server.watch(str(ROOT / watched), rebuild_quietly)
-    print(f"Serving with live reload at http://{host}:{port}/ (Ctrl+C to stop)")
-    server.serve(host=host, port=port, root=str(CONFIG["output"]), open_url_delay=None)
+    for watched in (CONFIG["content"], ROOT / "theme", ROOT / "plugins", CONFIG["settings"]):
+        server.watch(str(watched), rebuild_preview)
+    print(f"Vorschau mit Live-Reload unter http://{host}:{port}/ (Strg+C beendet sie)")
+    try:
+        server.serve(host=host, port=port, root=str(CONFIG["output"]), open_url_delay=None)
+    except OSError as exc:  # taken while the first build ran
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise Exit(describe_bind_error(exc, host, port)) from None
 
 
 @task
@@ -306,26 +331,26 @@ def _rollback(directory: Path | None) -> None:
     print(f"Zurückgeschaltet: {directory} zeigt wieder auf {current}; {abandoned.name} wurde entfernt.")
 
 
-@task(help={"target": "folder for the PNGs (default screenshots/)", "dark": "also the dark colour scheme"})
+@task(help={"target": "Ordner für die PNGs (Standard screenshots/)", "dark": "auch im dunklen Farbschema"})
 def screenshots(c, target: str = "screenshots", dark: bool = True):
-    """Build the site and write PNGs of every page type at 1280 px and 390 px into a folder."""
+    """Baut die Seite und speichert Bildschirmfotos jedes Seitentyps bei 1280 px und 390 px Breite."""
     from sitetools.screenshots import take_screenshots
 
     build(c)
     written = take_screenshots(CONFIG["output"], ROOT / target, ("light", "dark") if dark else ("light",))
-    print(f"{len(written)} screenshots in {ROOT / target}")
+    print(f"{len(written)} Bildschirmfotos in {ROOT / target}")
 
 
-@task(help={"lighthouse": "also run Lighthouse (npx lighthouse, CHROME_PATH=/usr/bin/chromium) on the article"})
+@task(help={"lighthouse": "zusätzlich Lighthouse (aus tools/lighthouse/, mit Debians chromium) auf den Artikel"})
 def audit(c, lighthouse: bool = False):
-    """Build the site and report page weight (HTML+CSS+JS per page), third-party and blocking resources."""
+    """Baut die Seite und prüft Seitengewicht (HTML+CSS+JS), fremde und blockierende Ressourcen, Links."""
     from sitetools.audit import PAGE_BUDGET_BYTES, article_pages, audit_site
 
     build(c)
     output = CONFIG["output"]
     weights = audit_site(output)
     articles = {p.relative_to(output).as_posix() for p in article_pages(output)}
-    print(f"{'page':<70} {'HTML':>7} {'CSS+JS':>7} {'total':>7}")
+    print(f"{'Seite':<70} {'HTML':>7} {'CSS+JS':>7} {'gesamt':>7}")
     for weight in sorted(weights, key=lambda w: -w.total_bytes):
         mark = " (Artikel)" if weight.page in articles else ""
         assets = weight.total_bytes - weight.html_bytes
@@ -335,53 +360,49 @@ def audit(c, lighthouse: bool = False):
     settings = _settings(CONFIG["settings"])
     broken = check_site(output, settings["ABSOLUTE_SITEURL"], settings.get("LINK_CHECK_IGNORE", ()))
     if heaviest:
-        print(f"Heaviest article: {heaviest.page} {heaviest.total_bytes / 1024:.1f} KB "
-              f"(budget {PAGE_BUDGET_BYTES / 1024:.0f} KB)")  # fmt: skip
-    print(f"Third-party or render-blocking resources: {len(problems)}; broken links: {len(broken)}")
+        print(f"Schwerster Artikel: {heaviest.page} {heaviest.total_bytes / 1024:.1f} KB "
+              f"(Budget {PAGE_BUDGET_BYTES / 1024:.0f} KB)".replace(".", ","))  # fmt: skip
+    print(f"Fremde oder blockierende Ressourcen: {len(problems)}; Links ins Leere: {len(broken)}")
     for item in problems + broken:
         print(f"  {item}")
     if lighthouse:
-        _lighthouse(c)
+        _lighthouse()
     if problems or broken or (heaviest and heaviest.total_bytes > PAGE_BUDGET_BYTES):
-        raise Exit("The audit found problems (see above).", code=1)
+        raise Exit("Die Prüfung hat Probleme gefunden (siehe oben).", code=1)
 
 
-def _lighthouse(c) -> None:
-    """Run Lighthouse on the article page and print its four scores (needs `npx lighthouse`)."""
-    import json
+def _lighthouse() -> None:
+    """Run the pinned Lighthouse on the article page of output/ and print its four scores."""
     import threading
 
     from sitetools.devserver import make_server
+    from sitetools.lighthouse import LighthouseError, run_lighthouse
     from sitetools.site_pages import PAGE_TYPES
 
     server = make_server(CONFIG["output"], "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}{PAGE_TYPES['article'][0]}"
-    flags = "--headless=new --no-sandbox --disable-gpu"
-    report = ROOT / ".cache/lighthouse.json"
+    report = ROOT / ".cache" / "lighthouse.json"
     report.parent.mkdir(exist_ok=True)
     try:
-        c.run(
-            f"npx --yes lighthouse {url} --quiet --output=json --output-path={report} "
-            f'--chrome-flags="{flags}" --only-categories=performance,accessibility,best-practices,seo',
-            env={"CHROME_PATH": "/usr/bin/chromium"},
-        )
+        scores = run_lighthouse(f"http://127.0.0.1:{server.server_address[1]}{PAGE_TYPES['article'][0]}", report)
+    except LighthouseError as exc:
+        raise Exit(str(exc)) from exc
     finally:
         server.shutdown()
-    scores = json.loads(report.read_text())["categories"]
-    for key, category in scores.items():
-        print(f"Lighthouse {key}: {round(category['score'] * 100)}")
+    for category, score in scores.items():
+        print(f"Lighthouse {category}: {score}")
+    print(f"Vollständiger Bericht: {report}")
 
 
 @task(
     help={
-        "articles": "number of synthetic articles (default 1000)",
-        "repeats": "builds per variant",
-        "comments": "approved comments for the comment figures (default 10000; 0 skips them)",
+        "articles": "Zahl der erfundenen Artikel (Standard 1000)",
+        "repeats": "Bauläufe je Variante (mind. 2)",
+        "comments": "freigeschaltete Kommentare für die Kommentar-Messungen (Standard 10000; 0 lässt sie aus)",
     }
 )
 def bench(c, articles: int = 1000, repeats: int = 2, comments: int = 10000):
-    """Time vanilla Pelican, our theme without plugins and the full site on a synthetic corpus."""
+    """Misst Bauzeit und Speicher: Pelican pur, unser Theme, die volle Seite, invoke build, Live-Reload."""
     from sitetools.benchmark import run_benchmark
 
     run_benchmark(articles=articles, repeats=repeats, project=ROOT)

@@ -1,24 +1,32 @@
-"""`invoke bench`: build a synthetic German corpus three ways and compare time and memory.
+"""`invoke bench`: build a synthetic German corpus several ways and compare time and memory.
 
-vanilla     Pelican's defaults: no plugins, the stock notmyidea theme, Pelican's default feeds
-theme-only  our pelicanconf.py with PLUGINS = []
-full        our pelicanconf.py as it is
+Build variants, each in a fresh child process, in alternating order:
+  vanilla       Pelican's defaults: no plugins, the stock notmyidea theme, Pelican's default feeds
+  theme-only    our pelicanconf.py with PLUGINS = []
+  full          our pelicanconf.py as it is, plain `pelican`
+  invoke build  the author's `invoke build` (content check, Pelican, link check, swap into place)
+
+Then every function in MEASUREMENTS adds its own figures (live reload: cold build against the
+rebuild after one edit). A new figure is one more function appended to MEASUREMENTS.
+Budgets are judged on CPU time: on a shared machine wall time mostly measures the neighbours.
 """
 
 from __future__ import annotations
 
-import json
 import random
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BUDGETS = {"theme-only": 1.10, "full": 1.25}
+from sitetools.preview import preview_build
+
 CATEGORIES = ["Strategie", "Erfolgsmessung", "Kanäle und Inhalte", "Studien und Zahlen", "Praxis"]
 TAGS = [
     "Ziele", "Kennzahlen", "B2B", "B2C", "Redaktionsplan", "Geschäftsführung", "Mitarbeitende",
@@ -98,96 +106,188 @@ def write_corpus(root: Path, articles: int, seed: int = 2013) -> Path:
 
 @dataclass
 class Variant:
-    """One way of building the corpus."""
+    """One way of building the corpus: a child process that prints its own resource usage."""
 
     name: str
-    settings: Path
-    extra: list[str] = field(default_factory=list)
+    script: str
+    args: list[str]
+    budget: tuple[str, float] | None = None  # (reference variant, highest allowed CPU ratio)
     seconds: list[float] = field(default_factory=list)
     cpu_seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
 
 
-CHILD = """
-import resource, sys
+USAGE = """
+import resource
+own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+print("PEAK_KB", max(own.ru_maxrss, children.ru_maxrss), "CPU_S", cpu)
+"""
+PELICAN_CHILD = """
+import sys
 from pelican import main
 try:
     main(sys.argv[1:])
 except SystemExit as exc:
     if exc.code:
         raise
-usage = resource.getrusage(resource.RUSAGE_SELF)
-print("PEAK_KB", usage.ru_maxrss, "CPU_S", usage.ru_utime + usage.ru_stime)
-"""
+""" + USAGE
+TASK_CHILD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import tasks
+from invoke import Context
+tasks.CONFIG.update(content=Path(sys.argv[2]), output=Path(sys.argv[3]))
+tasks.build(Context())
+""" + USAGE
 
 
-def _build_once(variant: Variant, content: Path, output: Path) -> None:
-    """Build in a fresh child process; record wall time and its peak resident memory."""
+def _build_once(variant: Variant, output: Path) -> None:
+    """Build in a fresh child process; record wall time, CPU time and peak resident memory."""
     shutil.rmtree(output, ignore_errors=True)
-    command = [
-        sys.executable,
-        "-c",
-        CHILD,
-        str(content),
-        "-s",
-        str(variant.settings),
-        "-o",
-        str(output),
-        "-q",
-    ]
+    command = [sys.executable, "-c", variant.script, *(arg.replace("{output}", str(output)) for arg in variant.args)]
     started = time.perf_counter()
-    result = subprocess.run(command + variant.extra, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise RuntimeError(f"{variant.name} build failed:\n{result.stdout}\n{result.stderr}")
     figures = result.stdout.rsplit("PEAK_KB", 1)[1].split()
-    peak_kb, cpu_seconds = int(figures[0]), float(figures[2])
     variant.seconds.append(elapsed)
-    variant.cpu_seconds.append(cpu_seconds)
-    variant.peak_mb.append(peak_kb / 1024)
+    variant.cpu_seconds.append(float(figures[2]))
+    variant.peak_mb.append(int(figures[0]) / 1024)
 
 
-def run_benchmark(articles: int, repeats: int, project: Path) -> dict[str, Variant]:
-    """Build the corpus with each variant `repeats` times, alternating, and print the figures."""
+def build_variants(content: Path, project: Path, vanilla_settings: Path) -> list[Variant]:
+    """The four ways of building the corpus, plain Pelican first."""
+    settings = str(project / "pelicanconf.py")
+    pelican = [str(content), "-o", "{output}", "-q", "-s"]
+    return [
+        Variant("vanilla", PELICAN_CHILD, [*pelican, str(vanilla_settings)]),
+        Variant("theme-only", PELICAN_CHILD, [*pelican, settings, "-e", "PLUGINS=[]"], ("vanilla", 1.10)),
+        Variant("full", PELICAN_CHILD, [*pelican, settings], ("vanilla", 1.25)),
+        Variant("invoke build", TASK_CHILD, [str(project), str(content), "{output}"], ("full", 1.30)),
+    ]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One further measured figure, with the highest value it may have (if it has a budget)."""
+
+    name: str
+    value: float
+    unit: str
+    budget: float | None = None
+
+
+@dataclass(frozen=True)
+class Bench:
+    """What a measurement gets: the corpus, the project, a scratch directory and the repeat count."""
+
+    content: Path
+    project: Path
+    workdir: Path
+    repeats: int
+
+
+def timed(action: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds (this process and its children) of one call."""
+
+    def cpu() -> float:
+        usages = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        return sum(usage.ru_utime + usage.ru_stime for usage in usages)
+
+    started_wall, started_cpu = time.perf_counter(), cpu()
+    action()
+    return time.perf_counter() - started_wall, cpu() - started_cpu
+
+
+def measure_live_reload(bench: Bench) -> list[Figure]:
+    """Live reload: the first build (empty content cache) against the rebuild after editing one article."""
+    settings = bench.project / "pelicanconf.py"
+    output, cache = bench.workdir / "preview", bench.workdir / "preview-cache"
+    articles = sorted((bench.content / "articles").glob("*.md"))
+    edited = articles[len(articles) // 2]
+    cold, warm = [], []
+    for _ in range(bench.repeats):
+        shutil.rmtree(cache, ignore_errors=True)
+        cold.append(timed(lambda: preview_build(bench.content, settings, output, cache)))
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nEin weiterer Satz.\n", encoding="utf-8")
+        warm.append(timed(lambda: preview_build(bench.content, settings, output, cache)))
+    cold_cpu, warm_cpu = min(c for _, c in cold), min(c for _, c in warm)
+    return [
+        Figure("Live-Reload, erster Bau (Wandzeit)", min(w for w, _ in cold), "s"),
+        Figure("Live-Reload, nach einer Änderung (Wandzeit)", min(w for w, _ in warm), "s"),
+        Figure("Live-Reload, erster Bau (CPU)", cold_cpu, "s"),
+        Figure("Live-Reload, nach einer Änderung (CPU)", warm_cpu, "s"),
+        Figure("Live-Reload, nach einer Änderung / erster Bau (CPU)", warm_cpu / cold_cpu, "×", 0.40),
+    ]
+
+
+# Further figures: each function gets the Bench and returns its Figures (append yours here).
+MEASUREMENTS: list[Callable[[Bench], list[Figure]]] = [measure_live_reload]
+
+
+def run_benchmark(articles: int, repeats: int, project: Path) -> tuple[list[Variant], list[Figure]]:
+    """Build the corpus with each variant `repeats` times, alternating, run MEASUREMENTS, print all."""
     repeats = max(2, repeats)
     with tempfile.TemporaryDirectory(prefix="kmu-bench-") as tmp:
         root = Path(tmp)
         started = time.perf_counter()
         content = write_corpus(root, articles)
         size_kb = sum(p.stat().st_size for p in (content / "articles").glob("*.md")) / 1024
-        print(f"Corpus: {articles} articles, {size_kb / max(articles, 1):.1f} KB each on average, "
-              f"written in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        print(f"Korpus: {articles} Artikel, im Schnitt {size_kb / max(articles, 1):.1f} KB, "
+              f"geschrieben in {time.perf_counter() - started:.1f} s")  # fmt: skip
         vanilla_settings = root / "vanilla.py"
         vanilla_settings.write_text('TIMEZONE = "Europe/Berlin"\n')
-        variants = [
-            Variant("vanilla", vanilla_settings),
-            Variant("theme-only", project / "pelicanconf.py", ["-e", "PLUGINS=[]"]),
-            Variant("full", project / "pelicanconf.py"),
-        ]
+        variants = build_variants(content, project, vanilla_settings)
         for round_number in range(repeats):
             shift = round_number % len(variants)
             for variant in variants[shift:] + variants[:shift]:
-                _build_once(variant, content, root / "out")
-                print(f"  round {round_number + 1}: {variant.name:<10} {variant.seconds[-1]:6.2f} s wall, "
-                      f"{variant.cpu_seconds[-1]:6.2f} s CPU")  # fmt: skip
-    _print_table(variants)
-    return {v.name: v for v in variants}
+                _build_once(variant, root / "out")
+                print(f"  Runde {round_number + 1}: {variant.name:<12} {_de(variant.seconds[-1])} s Wandzeit, "
+                      f"{_de(variant.cpu_seconds[-1])} s CPU")  # fmt: skip
+        _print_variants(variants)
+        bench = Bench(content, project, root, repeats)
+        figures = [figure for measure in MEASUREMENTS for figure in measure(bench)]
+    _print_figures(figures)
+    return variants, figures
 
 
-def _print_table(variants: list[Variant]) -> None:
-    base = min(variants[0].seconds)
-    base_mb = max(variants[0].peak_mb)
-    base_cpu = min(variants[0].cpu_seconds)
-    print(f"\n{'variant':<11} {'min s':>7} {'median s':>9} {'min CPU s':>10} {'peak MB':>8} {'time x':>7} "
-          f"{'CPU x':>6} {'mem x':>6}  budget (on min wall time)")  # fmt: skip
+def _de(number: float, digits: int = 2) -> str:
+    """A number the German way: 1,25."""
+    return f"{number:.{digits}f}".replace(".", ",")
+
+
+def _verdict(value: float, budget: float | None) -> str:
+    if budget is None:
+        return ""
+    return f"≤ {_de(budget)} {'ok' if value <= budget else 'ÜBER BUDGET'}"
+
+
+def _print_variants(variants: list[Variant]) -> None:
+    by_name = {variant.name: variant for variant in variants}
+    base = variants[0]
+    print(f"\n{'Variante':<13} {'min s':>7} {'Median s':>9} {'min CPU s':>10} {'Spitze MB':>10} "
+          f"{'Zeit ×':>7} {'CPU ×':>6} {'Speicher ×':>11}  Budget (CPU-Zeit)")  # fmt: skip
     for variant in variants:
-        ratio = min(variant.seconds) / base
-        budget = BUDGETS.get(variant.name)
-        verdict = "" if budget is None else f"≤ {budget:.2f}× {'ok' if ratio <= budget else 'OVER'}"
+        verdict = ""
+        if variant.budget:
+            reference, limit = variant.budget
+            ratio = min(variant.cpu_seconds) / min(by_name[reference].cpu_seconds)
+            verdict = f"{_de(ratio)}× {reference}, {_verdict(ratio, limit)}"
         print(
-            f"{variant.name:<11} {min(variant.seconds):7.2f} {statistics.median(variant.seconds):9.2f} "
-            f"{min(variant.cpu_seconds):10.2f} {max(variant.peak_mb):8.1f} {ratio:7.2f} "
-            f"{min(variant.cpu_seconds) / base_cpu:6.2f} {max(variant.peak_mb) / base_mb:6.2f}  {verdict}"
+            f"{variant.name:<13} {_de(min(variant.seconds)):>7} {_de(statistics.median(variant.seconds)):>9} "
+            f"{_de(min(variant.cpu_seconds)):>10} {_de(max(variant.peak_mb), 1):>10} "
+            f"{_de(min(variant.seconds) / min(base.seconds)):>7} "
+            f"{_de(min(variant.cpu_seconds) / min(base.cpu_seconds)):>6} "
+            f"{_de(max(variant.peak_mb) / max(base.peak_mb)):>11}  {verdict}"
         )
-    print(json.dumps({v.name: {"min_s": round(min(v.seconds), 3), "peak_mb": round(max(v.peak_mb), 1)}
-                      for v in variants}))  # fmt: skip
+
+
+def _print_figures(figures: list[Figure]) -> None:
+    if not figures:
+        return
+    print(f"\n{'Messung':<55} {'Wert':>9}  Budget")
+    for figure in figures:
+        print(f"{figure.name:<55} {_de(figure.value):>7} {figure.unit:<2} {_verdict(figure.value, figure.budget)}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import mimetypes
 import posixpath
+import socket
 from collections.abc import Callable, Iterable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -96,8 +98,33 @@ def _static(directory: Path, path: str) -> tuple[str, list[tuple[str, str]], byt
     return "200 OK", [("Content-Type", kind), ("Cache-Control", "no-cache")], target.read_bytes()
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why a preview server cannot listen on host:port, as one German line for the author, or None."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return describe_bind_error(exc, host, port)
+    return None
+
+
+def describe_bind_error(exc: OSError, host: str, port: int) -> str:
+    """One German line for an error while binding host:port."""
+    if exc.errno == errno.EADDRINUSE:
+        return (f"Port {port} auf {host} ist schon belegt (läuft die Vorschau schon?): beenden Sie das andere "
+                f"Programm oder wählen Sie einen anderen Port, z. B. make serve PORT={port + 1}")  # fmt: skip
+    if exc.errno == errno.EACCES:
+        return f"Port {port} dürfen nur Administratoren öffnen: wählen Sie einen ab 1024, z. B. make serve PORT=8000"
+    return f"Die Vorschau kann {host}:{port} nicht öffnen: {exc.strerror}"
+
+
 def livereload_server(app: Callable | None = None):
-    """A livereload Server: for app (site_app) or, without one, its static files with the site's 404 page."""
+    """A livereload Server: for app (site_app) or, without one, its static files with the site's 404 page.
+
+    Its English log lines (and tornado's access log with client addresses) stay quiet; warnings
+    and errors still show.
+    """
     from livereload import Server
     from livereload.handlers import StaticFileHandler
 
@@ -110,6 +137,8 @@ def livereload_server(app: Callable | None = None):
             else:
                 super().write_error(status_code, **kwargs)
 
+    logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
     server = Server(app=app)
     server.SFH = SiteStaticFileHandler
     return server

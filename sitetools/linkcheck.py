@@ -1,6 +1,7 @@
 """Check a built site offline: every internal link, anchor and asset must resolve to a file.
 
-External links are only checked for syntax (scheme and host); nothing is fetched. Each page is
+External links are only checked for syntax (scheme and host); nothing is fetched. The reasons are
+German: authors read them in the output of `invoke build`. Each page is
 parsed once (with lxml): its links and its ids are read in the same pass, and links are then
 resolved against one listing of the output directory.
 """
@@ -62,13 +63,13 @@ def scan_page(data: bytes) -> tuple[list[Link], frozenset[str]]:
 def _check_external(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in EXTERNAL_SCHEMES:
-        return f"unknown scheme {parts.scheme!r}"
+        return f"unbekanntes Schema „{parts.scheme}“"
     if parts.scheme in {"http", "https"} and not parts.hostname:
-        return "no host"
+        return "keine Domain"
     if parts.scheme == "mailto" and "@" not in parts.path and (parts.path or not parts.query):
-        return "no e-mail address"  # "mailto:?subject=…" (the reader picks the recipient) is fine
+        return "keine E-Mail-Adresse"  # "mailto:?subject=…" (the reader picks the recipient) is fine
     if " " in url:
-        return "contains spaces"
+        return "enthält Leerzeichen"
     return None
 
 
@@ -145,9 +146,9 @@ def check_links(
                 continue
             target = None if relative is None else index.resolve(relative, parts.path.endswith("/"))
         if target is None:
-            broken.append(BrokenLink(page, url, "no such file"))
+            broken.append(BrokenLink(page, url, "Datei fehlt"))
         elif parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in index.ids.get(target, ()):
-            broken.append(BrokenLink(page, url, f"no id {parts.fragment!r} in {target}"))
+            broken.append(BrokenLink(page, url, f"kein Anker „{unquote(parts.fragment)}“ in {target}"))
     return broken
 
 

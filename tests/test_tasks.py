@@ -80,6 +80,6 @@ def test_build_refuses_a_site_with_a_broken_internal_link(project, capsys):
     )
     with pytest.raises(Exit, match="kaputte") as failure:
         tasks.build(Context())
-    assert "erster-beitrag/index.html: ../gibt-es-nicht/ (no such file)" in str(failure.value)
-    assert "erster-beitrag/index.html: #fazit (no id 'fazit'" in str(failure.value)
+    assert "erster-beitrag/index.html: ../gibt-es-nicht/ (Datei fehlt)" in str(failure.value)
+    assert "erster-beitrag/index.html: #fazit (kein Anker „fazit“" in str(failure.value)
     assert (project / "output/erster-beitrag/index.html").read_text(encoding="utf-8") == before

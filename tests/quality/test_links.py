@@ -34,14 +34,14 @@ def test_the_checker_finds_missing_files_anchors_and_bad_external_links(tmp_path
     )
     broken = {(b.target, b.reason.split(" in ")[0]) for b in check_site(tmp_path)}
     assert broken == {
-        ("fehlt/", "no such file"),
-        ("ziel/#weg", "no id 'weg'"),
-        ("bild.svg", "no such file"),
-        ("https://", "no host"),
-        ("mailto:niemand", "no e-mail address"),
-        ("mailto:", "no e-mail address"),
-        ("/theme/site.css", "no such file"),
-        ("feeds/fehlt.atom.xml", "no such file"),
+        ("fehlt/", "Datei fehlt"),
+        ("ziel/#weg", "kein Anker „weg“"),
+        ("bild.svg", "Datei fehlt"),
+        ("https://", "keine Domain"),
+        ("mailto:niemand", "keine E-Mail-Adresse"),
+        ("mailto:", "keine E-Mail-Adresse"),
+        ("/theme/site.css", "Datei fehlt"),
+        ("feeds/fehlt.atom.xml", "Datei fehlt"),
     }
 
 
@@ -57,9 +57,9 @@ def test_dynamic_endpoints_are_skipped_only_where_listed(tmp_path):
     )
     broken = {(b.page, b.target, b.reason) for b in check_site(tmp_path, ignore=["/kommentare/"])}
     assert broken == {
-        ("index.html", "kommentar/", "no such file"),
-        ("tief/seite/index.html", "../kommentare/", "no such file"),  # that is /tief/kommentare/
-        ("tief/seite/index.html", "../../../weg/", "no such file"),  # above the site root
+        ("index.html", "kommentar/", "Datei fehlt"),
+        ("tief/seite/index.html", "../kommentare/", "Datei fehlt"),  # that is /tief/kommentare/
+        ("tief/seite/index.html", "../../../weg/", "Datei fehlt"),  # above the site root
     }
     assert len(check_site(tmp_path)) == 7
 
@@ -82,7 +82,7 @@ def test_each_page_is_parsed_once_and_special_paths_resolve(tmp_path, monkeypatc
     scan = linkcheck.scan_page
     monkeypatch.setattr(linkcheck, "scan_page", lambda data: parsed.append(data) or scan(data))
     assert [str(b) for b in check_site(tmp_path)] == [
-        "index.html: gr%C3%BC%C3%9Fe/#teil-3 (no id 'teil-3' in grüße/index.html)"
+        "index.html: gr%C3%BC%C3%9Fe/#teil-3 (kein Anker „teil-3“ in grüße/index.html)"
     ]
     assert len(parsed) == 3
 
