@@ -143,9 +143,17 @@ tasks.build(Context())
 """ + USAGE
 
 
+def _remove_build(output: Path) -> None:
+    """Remove a previous build: a directory, or a release link with its releases beside it."""
+    if output.is_symlink():
+        output.unlink()
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(output.with_name(f"{output.name}.releases"), ignore_errors=True)
+
+
 def _build_once(variant: Variant, output: Path) -> None:
     """Build in a fresh child process; record wall time, CPU time and peak resident memory."""
-    shutil.rmtree(output, ignore_errors=True)
+    _remove_build(output)
     command = [sys.executable, "-c", variant.script, *(arg.replace("{output}", str(output)) for arg in variant.args)]
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, check=False)
