@@ -122,8 +122,8 @@ def describe_bind_error(exc: OSError, host: str, port: int) -> str:
 def livereload_server(app: Callable | None = None):
     """A livereload Server: for app (site_app) or, without one, its static files with the site's 404 page.
 
-    Its English log lines (and tornado's access log with client addresses) stay quiet; warnings
-    and errors still show.
+    Its English info lines and tornado's access log (client addresses) stay quiet; livereload's
+    warnings and errors still show.
     """
     from livereload import Server
     from livereload.handlers import StaticFileHandler
@@ -138,7 +138,7 @@ def livereload_server(app: Callable | None = None):
                 super().write_error(status_code, **kwargs)
 
     logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
-    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # one line per request, with the client address
     server = Server(app=app)
     server.SFH = SiteStaticFileHandler
     return server

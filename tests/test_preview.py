@@ -3,6 +3,7 @@ rebuilds with Pelican's content cache after an edit, and says in one German line
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import socket
 import subprocess
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT
+from pelican import Pelican
+from pelican.settings import read_settings
 
 # The real task, pointed at a copy of the content and at tmp dirs: the repository stays untouched.
 LIVERELOAD = """
@@ -88,6 +91,16 @@ def preview(tmp_path, monkeypatch) -> Iterator[Preview]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_settings_pickle_as_pelicans_content_cache_needs():
+    # The cache pickles each article's category, tags and author, and with them the settings that
+    # plugins have extended (say with a Markdown extension): a lambda in there breaks live reload.
+    pelican = Pelican(read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(ROOT / "content")}))
+    try:
+        pickle.dumps(pelican.settings)
+    except (pickle.PicklingError, AttributeError, TypeError) as exc:
+        pytest.fail(f"a plugin put something unpicklable into the settings ({exc}); use a module-level function")
 
 
 def test_preview_serves_the_site_its_404_page_and_rebuilds_after_an_edit(preview):

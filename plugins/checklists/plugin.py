@@ -52,6 +52,11 @@ def site_slugify(settings: dict, text: str) -> str:
     )
 
 
+def download_href(checklist_id: str) -> str:
+    """The `{filename}` link to a checklist's printable page (a module function: settings must pickle)."""
+    return "{filename}/" + DOWNLOAD_KEY.format(id=checklist_id)
+
+
 def add_extension(pelican) -> None:
     """Check the CHECKLISTS setting; put the extension into a copy of MARKDOWN (never the module's dict)."""
     settings = pelican.settings
@@ -67,7 +72,7 @@ def add_extension(pelican) -> None:
     extensions.append(
         ChecklistExtension(
             slugify=partial(site_slugify, settings),
-            download_href=lambda checklist_id: "{filename}/" + DOWNLOAD_KEY.format(id=checklist_id),
+            download_href=download_href,
         )
     )
     markdown["extensions"] = extensions
