@@ -128,6 +128,7 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
         "pymdownx.blocks.caption": {},
+        "theme.markdown_extensions": {},  # tables scroll on phones, charts link to their file
     },
     "output_format": "html5",
 }
@@ -147,5 +148,5 @@ FEEDS: dict[str, object] = {}
 
 # Theme
 FOOTER_PAGES = ["ueber", "kontakt", "impressum", "datenschutz"]
-NAV_PAGES = ["ueber", "kontakt"]
+NAV_PAGES = [("ueber", "Über"), "kontakt"]  # "slug" or ("slug", "short label in the menu")
 READING_WORDS_PER_MINUTE = 200

@@ -4,12 +4,14 @@ from datetime import UTC, date, datetime
 
 from theme.filters import (
     asset_url,
+    credit_text,
     german_date,
     german_datetime,
     iso_datetime,
     json_ld,
     pretty_url,
     reading_minutes,
+    time_attribute,
 )
 
 
@@ -50,3 +52,16 @@ def test_pretty_url_points_at_directories():
     assert pretty_url("index.html") == ""
     assert pretty_url("seite/2/index.html") == "seite/2/"
     assert pretty_url("ueber/") == "ueber/"
+
+
+def test_a_date_without_time_is_shown_without_midnight():
+    assert german_datetime(datetime(2024, 3, 5)) == "5. März 2024"
+    assert time_attribute(datetime(2024, 3, 5)) == "2024-03-05"
+    assert german_datetime(datetime(2024, 3, 4, 23, 0, tzinfo=UTC)) == "5. März 2024"
+    assert time_attribute(datetime(2024, 3, 5, 0, 1)) == "2024-03-05T00:01:00+01:00"
+
+
+def test_credit_text_drops_the_authors_own_label():
+    assert credit_text("Grafik: Katrin Albrecht, eigene Darstellung") == "Katrin Albrecht, eigene Darstellung"
+    assert credit_text("Bildnachweis: Foto: Max Muster") == "Foto: Max Muster"
+    assert credit_text("Max Muster / Agentur") == "Max Muster / Agentur"

@@ -116,7 +116,8 @@ def test_article_image_is_a_figure_with_its_credit(site):
     figure = site.html(ARTICLE).select_one("article figure")
     assert figure.img["alt"] == "Balkendiagramm mit drei Balken"
     assert figure.img["src"].endswith("images/chart.svg")
-    assert figure.figcaption.get_text(" ", strip=True) == "Bildnachweis: Grafik: Jürgen Weiß, eigene Darstellung"
+    assert figure.figcaption.get_text(" ", strip=True) == "Bildnachweis: Jürgen Weiß, eigene Darstellung"
+    assert figure.select_one("a.image-link")["href"] == figure.img["src"]
     assert (site.output / "images/chart.svg").is_file()
 
 
