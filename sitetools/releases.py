@@ -100,9 +100,9 @@ def _refusal(place: Path, sources: list[Path], content: Path | None, adopt: bool
         return "Das ist eine Datei, kein Ordner."
     if not place.is_dir():
         return None
-    sources = [name for name in SOURCE_NAMES if (place / name).exists()]
-    if sources:
-        return f"Der Ordner enthält Quellen ({', '.join(sources)})."
+    found = [name for name in SOURCE_NAMES if (place / name).exists()]
+    if found:
+        return f"Der Ordner enthält Quellen ({', '.join(found)})."
     if adopt or (place / MARKER).is_file() or not any(place.iterdir()):
         return None
     return (
