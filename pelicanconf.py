@@ -43,6 +43,7 @@ PLUGINS = [
     "section_links",
     "feeds",
     "redirects",
+    "minify_css",
 ]
 # URL paths a program answers rather than a file (the comment form posts to /kommentare/):
 # the link check of `invoke build` and `invoke publish` does not look for files there.
