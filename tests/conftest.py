@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from browser_fixtures import browser, csp_server, site_server, visit  # noqa: F401  (fixtures for every test dir)
 from helpers import ROOT, Site, build_site, write_files
 
 

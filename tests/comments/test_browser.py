@@ -15,9 +15,6 @@ from pathlib import Path
 import pytest
 from comments.queue import CommentQueue
 from helpers import ROOT, build_site, write_files
-from playwright.sync_api import sync_playwright
-
-from sitetools.browser import launch_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -82,14 +79,6 @@ def preview(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def test_form_without_javascript_lands_in_the_queue_and_shows_the_notice(browser, preview):

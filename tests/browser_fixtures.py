@@ -1,5 +1,8 @@
 """Browser fixtures: the starter site served on 127.0.0.1 and Debian's chromium via Playwright.
 
+Registered once for the whole suite by tests/conftest.py: one Playwright per test process, since a
+second sync_playwright() in the same process fails ("Sync API inside the asyncio loop").
+
 Every visit records console errors, failed requests and any request to a host other than
 127.0.0.1 (those are blocked, never sent). New page types join the checks with one line in
 PAGE_TYPES.
