@@ -48,6 +48,7 @@ def site(make_site):
             "articles/zwei.md": article("Zwei Listen", checklist("Eins") + "\n\nDazwischen.\n\n" + checklist("Zwei")),
             "articles/ohne.md": article("Ohne Liste"),
             "articles/entwurf.md": article("Entwurf", checklist("Geheim"), extra="Status: draft"),
+            "pages/werkzeug.md": "Title: Werkzeug\n\n" + checklist("Auf der Seite"),
         }
     )
 
@@ -56,6 +57,12 @@ def test_article_with_a_checklist_loads_the_script_deferred_from_the_theme(site)
     scripts = site.html("mit-liste/index.html").head.find_all("script", src=True)
     assert [(s["src"], s.has_attr("defer")) for s in scripts] == [("../theme/js/checklists.js", True)]
     assert (site.output / "theme/js/checklists.js").is_file()
+
+
+def test_a_page_with_a_checklist_loads_the_script_too(site):
+    page = site.html("werkzeug/index.html")
+    assert page.select_one("form.checklist")["data-checklist"] == "auf-der-seite"
+    assert page.head.find("script", src="../theme/js/checklists.js").has_attr("defer")
 
 
 def test_pages_without_a_checklist_load_no_script(site):
@@ -74,7 +81,7 @@ def test_every_checkbox_has_its_own_id_and_label(site):
 
 def test_overview_lists_every_published_checklist_with_its_article(site):
     items = site.html("checklisten/index.html").select(".checklist-overview > li")
-    assert [li.a.text for li in items] == ["Bereit für den Start?", "Eins", "Zwei"]
+    assert [li.a.text for li in items] == ["Bereit für den Start?", "Eins", "Zwei", "Auf der Seite"]
     assert items[0].a["href"] == "../mit-liste/#checkliste-bereit-fuer-den-start"
     assert "aus „Mit Liste“" in items[0].text
     assert "Geheim" not in site.text("checklisten/index.html")
