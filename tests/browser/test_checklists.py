@@ -1,5 +1,5 @@
-"""Checklists in chromium: tick by mouse and keyboard, progress kept over a reload, reset, result texts,
-the deploy/ CSP, and the page without JavaScript."""
+"""Checklists in chromium (plugins/checklists): tick by mouse and keyboard, progress kept over a reload, reset,
+result texts, the deploy/ CSP, and the page without JavaScript."""
 
 from __future__ import annotations
 
