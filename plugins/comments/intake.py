@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from .model import ID_RE, clean_text
+from .model import SLUG_RE, clean_text
 from .queue import CommentQueue
 from .webmention import FetchLimits, WebmentionError, check_url, normalize, verify
 
@@ -273,7 +273,7 @@ class IntakeApp:
         slug = form.get("article", "").strip()
         if not slug:
             raise Rejection(400, "Es fehlt der Artikel, zu dem der Kommentar gehört.", "article")
-        article = self.manifest.articles().get(slug) if ID_RE.match(slug) else None
+        article = self.manifest.articles().get(slug) if SLUG_RE.match(slug) else None
         if article is None:
             raise Rejection(404, "Diesen Artikel gibt es nicht (mehr).", "article")
         if not article.get("open"):

@@ -21,6 +21,7 @@ TYPES = ("comment", "pingback", "webmention")
 KEYS = ("author", "date", "url", "reply_to", "type", "site_author", "note")
 REQUIRED_KEYS = ("author", "date")
 ID_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
+SLUG_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_-]{0,199}\Z")  # an article slug, safe as a folder name
 META_LINE_RE = re.compile(r"\A(?P<key>[A-Za-z_]+):[ \t]*(?P<value>.*)\Z")
 TRUE_WORDS = {"true", "yes", "ja", "1"}
 # Characters that reorder or hide text (bidi overrides, zero-width) and controls other than newline/tab.
@@ -134,7 +135,7 @@ def format_comment_file(comment: Comment) -> str:
 
 def write_comment_file(comments_dir: Path, article: str, comment: Comment) -> Path:
     """Write comment atomically to comments_dir/<article>/<id>.md (temp file + rename); never overwrite."""
-    if not ID_RE.match(article) or not ID_RE.match(comment.id):
+    if not SLUG_RE.match(article) or not ID_RE.match(comment.id):
         raise CommentFileError(f"unsafe article slug or comment id: {article!r}/{comment.id!r}")
     folder = comments_dir / article
     folder.mkdir(parents=True, exist_ok=True)

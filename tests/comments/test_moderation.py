@@ -141,3 +141,13 @@ def test_hostile_fields_through_http_approval_and_build_stay_inert(intake, valid
     text = shown.get_text()
     assert '<img src=x onerror="alert(1)">' in text and "<script>alert(2)</script>" in text
     assert not any(ch in text for ch in "\u202e\u200b\u2066\u2069")
+
+
+def test_long_article_slugs_work(tmp_path):
+    from datetime import UTC, datetime
+
+    from comments.model import Comment, write_comment_file
+
+    slug = "ein-sehr-langer-titel-" * 8
+    comment = Comment(id="l1", author="A", date=datetime(2024, 1, 1, tzinfo=UTC), body="Text")
+    assert write_comment_file(tmp_path, slug.strip("-"), comment).is_file()
