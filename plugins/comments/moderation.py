@@ -78,7 +78,7 @@ class Moderator:
     def reply(self, comment_id: str, body: str) -> Path:
         """Write the site author's reply to a comment (approving the comment first if it still waits)."""
         if not body.strip():
-            raise ModerationError("Die Antwort ist leer: invoke comments.reply ID --body \"Ihr Text\"")
+            raise ModerationError('Die Antwort ist leer: invoke comments.reply ID --body "Ihr Text"')
         parent = self.published(comment_id)
         if parent is None:
             parent = self.approve(comment_id)

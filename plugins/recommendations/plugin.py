@@ -25,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "tag_weight": 2.0,  # a word of a tag counts like this many in the text
     "tag_boost": 0.05,  # added to the score per shared tag (at most three)
     "max_terms": 80,  # strongest stems kept per article
-    "cache": True,  # keep term counts per article in CACHE_PATH/recommendations.pickle
+    "cache": True,  # keep term counts per article in CACHE_PATH/recommendations.npz
     "summary_length": 160,  # characters of the one-line summary in the box
 }
 TYPES: dict[str, tuple[type, ...]] = {
@@ -234,7 +234,7 @@ class Recommender:
         """The term cache in Pelican's CACHE_PATH, unless switched off."""
         if not self.options["cache"]:
             return None
-        return TermCache(Path(self.settings["CACHE_PATH"]) / "recommendations.pickle")
+        return TermCache(Path(self.settings["CACHE_PATH"]) / "recommendations.npz")
 
 
 def document_of(article) -> Document:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,13 +21,14 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from .text import count_stems, surface_forms
+from .text import Analyzer, surface_forms
 
 logger = logging.getLogger(__name__)
 
 ANALYZER_VERSION = "1"  # bump when tokenising or stemming changes: it invalidates the cache
-BLOCK_ROWS = 512  # rows of the similarity matrix computed at once
-DENSE_LIMIT_BYTES = 64 * 1024 * 1024  # a term matrix up to this size is multiplied dense (BLAS)
+BLOCK_CELLS = 2_000_000  # cells of the similarity matrix computed at once (rows x articles)
+DENSE_LIMIT_BYTES = 32 * 1024 * 1024  # a term matrix up to this size ...
+DENSE_MIN_DENSITY = 0.05  # ... and at least this full is multiplied dense (BLAS), else sparse
 SCORE_SCALE = 1_000_000  # scores are compared to six decimals, so float noise never decides
 MAX_SHARED_TAGS = 3  # the tag boost counts at most this many shared tags
 
@@ -67,62 +66,106 @@ class Candidate:
 
 def document_hash(document: Document, weights: Weights) -> str:
     """A key for the cached term counts: changes with the text, the title, the tags or the weights."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashlib.sha256()  # hardware-accelerated on current CPUs: about 1 GB/s
     for part in (ANALYZER_VERSION, repr((weights.title, weights.tags)), document.title, "\x1f".join(document.tags)):
         digest.update(part.encode("utf-8"))
         digest.update(b"\x00")
     digest.update(document.text.encode("utf-8"))
-    return digest.hexdigest()
+    return digest.hexdigest()[:32]
 
 
-def analyze(document: Document, weights: Weights) -> Counter[str]:
-    """Weighted stem counts of one document: body once, title and tags with their weights."""
-    counts = count_stems(document.text)
-    counts.update(count_stems(document.title, weights.title))
-    counts.update(count_stems(" ".join(document.tags), weights.tags))
-    return counts
+Terms = tuple[np.ndarray, np.ndarray]  # stem ids (int32) and weighted counts (float32) of one document
+
+
+def analyze(document: Document, weights: Weights, analyzer: Analyzer) -> Terms:
+    """Weighted stem counts of one document: body once, title and tags with their weights.
+
+    A stem may appear more than once (several word forms, or title and text); building the matrix
+    adds such entries up.
+    """
+    parts = [(document.text, 1.0), (document.title, weights.title), (" ".join(document.tags), weights.tags)]
+    ids: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    for text, weight in parts:
+        part_ids, part_counts = analyzer.counts(text)
+        ids.append(part_ids)
+        counts.append(part_counts * np.float32(weight))
+    return np.concatenate(ids), np.concatenate(counts)
 
 
 class TermCache:
-    """Stem counts per document, keyed by a content hash, kept in one pickle file between builds."""
+    """Stem counts per document, keyed by a content hash, kept in one file between builds.
+
+    The file (numpy's .npz, no pickled objects) holds one table of stems and all documents' stem
+    positions and counts in three flat arrays, so loading it costs a few array operations rather
+    than one look-up per word or one object per document.
+    """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.entries: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
-        self.used: set[str] = set()
         self.hits = 0
+        self.fresh: dict[str, Terms] = {}
+        self._stems: list[str] = []
+        self._table = np.zeros(0, dtype=np.int32)  # position in the stored stem table -> id of this run
+        self._where: dict[str, int] = {}  # content hash -> number of the stored document
+        self._offsets = np.zeros(1, dtype=np.int64)
+        self._ids = np.zeros(0, dtype=np.int32)
+        self._counts = np.zeros(0, dtype=np.float32)
         if path and path.is_file():
             try:
-                with path.open("rb") as handle:
-                    stored = pickle.load(handle)
-                if stored.get("version") == ANALYZER_VERSION:
-                    self.entries = stored["entries"]
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError) as exc:
+                self._load(path)
+            except (OSError, ValueError, KeyError) as exc:
                 logger.warning("recommendations: ignoring unreadable cache %s (%s); it will be rebuilt", path, exc)
 
-    def counts(self, document: Document, weights: Weights) -> tuple[tuple[str, ...], np.ndarray]:
-        """The document's stems and weighted counts, from the cache or freshly analysed."""
-        key = document_hash(document, weights)
-        self.used.add(key)
-        entry = self.entries.get(key)
-        if entry is not None:
-            self.hits += 1
-            return entry
-        counts = analyze(document, weights)
-        entry = (tuple(counts), np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
-        self.entries[key] = entry
-        return entry
+    def _load(self, path: Path) -> None:
+        with np.load(path, allow_pickle=False) as stored:
+            if str(stored["version"]) != ANALYZER_VERSION:
+                return
+            table = str(stored["stems"])
+            stems, keys = (table.split("\n") if table else []), stored["keys"].tolist()
+            offsets = np.concatenate(([0], np.cumsum(stored["lengths"])))
+            ids, counts = stored["ids"], stored["counts"]
+        if len(keys) + 1 != len(offsets) or offsets[-1] != len(ids) or len(ids) != len(counts):
+            raise ValueError("inconsistent arrays")
+        if len(ids) and (ids.min() < 0 or ids.max() >= len(stems)):
+            raise ValueError("stem positions out of range")
+        self._stems, self._offsets, self._ids, self._counts = stems, offsets, ids, counts
+        self._where = {key: number for number, key in enumerate(keys)}
 
-    def save(self) -> None:
-        """Write the entries of this run atomically (entries of removed articles are dropped)."""
+    def terms(self, document: Document, weights: Weights, analyzer: Analyzer) -> Terms:
+        """The document's stem ids and weighted counts, from the cache or freshly analysed."""
+        key = document_hash(document, weights)
+        number = self._where.get(key)
+        if number is None:
+            terms = analyze(document, weights, analyzer)
+        else:
+            if len(self._table) != len(self._stems):
+                self._table = np.fromiter(map(analyzer.id_of, self._stems), np.int32, len(self._stems))
+            start, end = self._offsets[number], self._offsets[number + 1]
+            terms = (self._table[self._ids[start:end]], self._counts[start:end])
+            self.hits += 1
+        self.fresh[key] = terms
+        return terms
+
+    def save(self, analyzer: Analyzer) -> None:
+        """Write this run's entries atomically (entries of removed or changed articles are dropped)."""
         if not self.path:
             return
-        keep = {key: self.entries[key] for key in self.used}
+        keys = list(self.fresh)
+        parts = list(self.fresh.values())
+        arrays = {
+            "version": np.array(ANALYZER_VERSION),
+            "stems": np.array("\n".join(analyzer.stems)),
+            "keys": np.array(keys, dtype="U32"),
+            "lengths": np.array([len(ids) for ids, _ in parts], dtype=np.int64),
+            "ids": np.concatenate([ids for ids, _ in parts]) if parts else np.zeros(0, np.int32),
+            "counts": np.concatenate([counts for _, counts in parts]) if parts else np.zeros(0, np.float32),
+        }
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".recommendations-")
+        fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".recommendations-", suffix=".npz")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"version": ANALYZER_VERSION, "entries": keep}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                np.savez(handle, **arrays)
             os.replace(temporary, self.path)
         except OSError as exc:
             Path(temporary).unlink(missing_ok=True)
@@ -144,36 +187,50 @@ class Model:
         order = sorted(range(len(self.documents)), key=lambda i: (-self._timestamps[i], self.documents[i].key))
         self._tiebreak = np.empty(len(self.documents), dtype=np.int64)
         self._tiebreak[np.array(order, dtype=np.int64)] = np.arange(len(order) - 1, -1, -1, dtype=np.int64)
+        self._newest_first = np.array(order, dtype=np.int64)
+        self._by_category = {
+            category: self._newest_first[self._categories[self._newest_first] == category]
+            for category in np.unique(self._categories).tolist()
+        }
+        self._tag_sets = [frozenset(t.casefold() for t in d.tags) for d in self.documents]
 
     def _vectors(self, cache: TermCache) -> sparse.csr_matrix:
         """Rows of L2-normalised TF-IDF weights, each cut to its strongest `max_terms` stems."""
-        vocabulary: dict[str, int] = {}
-        columns, values, indptr = [], [], [0]
-        for document in self.documents:
-            stems, counts = cache.counts(document, self.weights)
-            columns.append(
-                np.fromiter((vocabulary.setdefault(s, len(vocabulary)) for s in stems), np.int64, len(stems))
-            )
-            values.append(counts)
-            indptr.append(indptr[-1] + len(stems))
-        cache.save()
-        self.stems = list(vocabulary)
-        rows = len(self.documents)
-        indices = np.concatenate(columns) if columns else np.zeros(0, np.int64)
-        data = np.concatenate(values).astype(np.float32) if values else np.zeros(0, np.float32)
-        df = np.bincount(indices, minlength=len(vocabulary))
-        idf = (np.log((1.0 + rows) / (1.0 + df)) + 1.0).astype(np.float32)
-        data = np.log1p(data) * idf[indices]
-        indptr = np.asarray(indptr, dtype=np.int64)
-        keep = np.ones(len(data), dtype=bool)
+        analyzer = Analyzer()
+        terms = [cache.terms(document, self.weights, analyzer) for document in self.documents]
+        cache.save(analyzer)
+        # Columns in alphabetical order of the stems: sums run in the same order whatever the cache held.
+        order = np.argsort(np.array(analyzer.stems, dtype=object), kind="stable")
+        column_of = np.empty(len(order), dtype=np.int32)
+        column_of[order] = np.arange(len(order), dtype=np.int32)
+        self.stems = [analyzer.stems[i] for i in order]
+        rows, width = len(terms), len(self.stems)
+        if not rows:
+            return sparse.csr_matrix((0, width), dtype=np.float32)
+        lengths = np.fromiter((len(ids) for ids, _ in terms), dtype=np.int64, count=rows)
+        counts = sparse.csr_matrix(  # adds up the entries of one stem (word forms, title, tags)
+            (
+                np.concatenate([numbers for _, numbers in terms]),
+                (np.repeat(np.arange(rows), lengths), column_of[np.concatenate([ids for ids, _ in terms])]),
+            ),
+            shape=(rows, width),
+            dtype=np.float32,
+        )
+        counts.sort_indices()
+        indptr, indices = counts.indptr, counts.indices
+        idf = np.log((1.0 + rows) / (1.0 + np.bincount(indices, minlength=width))) + 1.0
+        data = np.log1p(counts.data) * idf.astype(np.float32)[indices]
+        keep = np.ones(len(data), dtype=bool)  # pruning ties fall the same way: entries are in stem order
         limit = self.weights.max_terms
-        for row in np.flatnonzero(np.diff(indptr) > limit):
+        for row in np.flatnonzero(np.diff(indptr) > limit).tolist():
             start, end = indptr[row], indptr[row + 1]
-            weakest = np.argpartition(-data[start:end], limit)[limit:]
+            weakest = np.argpartition(-data[start:end], limit, kind="introselect")[limit:]
             keep[start + weakest] = False
-        row_of = np.repeat(np.arange(rows), np.diff(indptr))
+        kept_per_row = np.bincount(np.repeat(np.arange(rows), np.diff(indptr))[keep], minlength=rows)
         matrix = sparse.csr_matrix(
-            (data[keep], (row_of[keep], indices[keep])), shape=(rows, len(vocabulary)), dtype=np.float32
+            (data[keep], indices[keep], np.concatenate(([0], np.cumsum(kept_per_row)))),
+            shape=(rows, width),
+            dtype=np.float32,
         )
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
@@ -197,37 +254,62 @@ class Model:
         if k <= 0:
             return [[] for _ in range(total)]
         columns = self.matrix[:, np.unique(self.matrix.indices)]  # only stems that survived the cut
-        dense = columns.shape[0] * columns.shape[1] * 4 <= DENSE_LIMIT_BYTES
-        right = columns.toarray().T if dense else columns.T.tocsc()
+        cells = columns.shape[0] * columns.shape[1]
+        dense = cells * 4 <= DENSE_LIMIT_BYTES and columns.nnz >= DENSE_MIN_DENSITY * cells
         left = columns.toarray() if dense else columns
-        tags_t = self._tags.T.tocsc()
+        right = left.T if dense else columns.T.tocsr()
+        tags_t = self._tags.T.tocsr()
+        block = max(16, BLOCK_CELLS // total)
         result: list[list[Candidate]] = []
-        for start in range(0, total, BLOCK_ROWS):
-            stop = min(start + BLOCK_ROWS, total)
+        for start in range(0, total, block):
+            stop = min(start + block, total)
             cosine = left[start:stop] @ right
-            cosine = cosine if dense else cosine.toarray()
-            shared = (self._tags[start:stop] @ tags_t).toarray()
-            scores = cosine + self.weights.tag_boost * np.minimum(shared, MAX_SHARED_TAGS)
-            quantized = np.rint(scores * SCORE_SCALE).astype(np.int64)
-            same_category = self._categories[start:stop, None] == self._categories[None, :]
-            keys = (quantized * 2 + same_category) * total + self._tiebreak[None, :]
-            rows = np.arange(stop - start)
-            keys[rows, rows + start] = -1  # never the article itself
-            if only_older:
-                keys[self._timestamps[None, :] > self._timestamps[start:stop, None]] = -1
-            best = np.argpartition(-keys, k - 1, axis=1)[:, :k]
-            best_keys = np.take_along_axis(keys, best, axis=1)
-            order = np.argsort(-best_keys, axis=1)
-            best = np.take_along_axis(best, order, axis=1)
-            for row, picks in enumerate(best):
-                result.append(
-                    [
-                        Candidate(int(j), round(float(scores[row, j]), 6), int(shared[row, j]))
-                        for j in picks
-                        if keys[row, j] >= 0
-                    ]
-                )
+            boost = (self._tags[start:stop] @ tags_t).minimum(MAX_SHARED_TAGS) * self.weights.tag_boost
+            scores = (sparse.csr_matrix(cosine) + boost).tocsr()
+            for row in range(stop - start):
+                low, high = scores.indptr[row], scores.indptr[row + 1]
+                result.append(self._best(start + row, scores.indices[low:high], scores.data[low:high], k, only_older))
         return result
+
+    def _best(self, source: int, cols: np.ndarray, values: np.ndarray, k: int, only_older: bool) -> list[Candidate]:
+        """The k best candidates of one document, ties broken exactly by one integer key."""
+        quantized = np.rint(values.astype(np.float64) * SCORE_SCALE).astype(np.int64)
+        valid = (quantized > 0) & (cols != source)  # a score of zero is no reason: see _fill
+        if only_older:
+            valid &= self._timestamps[cols] <= self._timestamps[source]
+        cols, values, quantized = cols[valid], values[valid], quantized[valid]
+        if len(cols) > k:
+            kth = np.partition(quantized, len(quantized) - k)[len(quantized) - k]
+            near = quantized >= kth
+            cols, values, quantized = cols[near], values[near], quantized[near]
+        # The key: score to six decimals, then same category, then newer, then slug.
+        same_category = self._categories[cols] == self._categories[source]
+        keys = (quantized * 2 + same_category) * len(self.documents) + self._tiebreak[cols]
+        order = np.argsort(-keys, kind="stable")[:k]
+        tags = self._tag_sets[source]
+        best = [
+            Candidate(col, round(value, 6), len(tags & self._tag_sets[col]))
+            for col, value in zip(cols[order].tolist(), values[order].tolist(), strict=True)
+        ]
+        if len(best) < k:
+            best += self._fill(source, {c.index for c in best}, k - len(best), only_older)
+        return best
+
+    def _fill(self, source: int, taken: set[int], missing: int, only_older: bool) -> list[Candidate]:
+        """Documents with nothing in common, in key order: same category first, then newer, then slug."""
+        picks: list[Candidate] = []
+        category = self._categories[source]
+        for ranking in (self._by_category[category], self._newest_first):
+            first = 0
+            if only_older:  # rankings run from new to old: skip the newer ones at once
+                first = int(np.searchsorted(-self._timestamps[ranking], -self._timestamps[source], side="left"))
+            for other in ranking[first:].tolist():
+                if other != source and other not in taken:
+                    taken.add(other)
+                    picks.append(Candidate(other, 0.0, 0))
+                    if len(picks) == missing:
+                        return picks
+        return picks
 
     def shared_terms(self, source: int, other: int, limit: int = 5) -> list[tuple[str, float]]:
         """The stems both documents weigh most, shown as the source's most frequent word for each."""

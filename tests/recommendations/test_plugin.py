@@ -169,7 +169,7 @@ def test_equal_scores_prefer_the_same_category_then_newer_then_slug(build) -> No
 def test_two_builds_give_identical_pages_cold_and_warm_cache(build, make_site, tmp_path) -> None:
     first = build()
     pages = {p.relative_to(first.output): p.read_bytes() for p in first.files("*/index.html")}
-    assert (tmp_path / "cache" / "recommendations.pickle").is_file()
+    assert (tmp_path / "cache" / "recommendations.npz").is_file()
     second = make_site({**BASE}, CACHE_PATH=str(tmp_path / "cache"), OUTPUT_PATH=str(tmp_path / "zweite"))
     assert {p.relative_to(second.output): p.read_bytes() for p in second.files("*/index.html")} == pages
 

@@ -32,3 +32,11 @@ def test_the_box_sits_after_tags_and_share_links_and_before_the_article_navigati
 def test_the_draft_is_nowhere_recommended(starter_site) -> None:
     for page in starter_site.files("**/*.html"):
         assert "entwurf-social-media-und-ki-texte" not in page.read_text(encoding="utf-8")
+
+
+def test_the_authors_picks_lead_the_box(starter_site) -> None:
+    box = starter_site.html("erfolg-messen-ohne-statistikabteilung/index.html").select_one("aside.recommendations")
+    assert [a["href"] for a in box.select("li > a")][:2] == [
+        "../kennzahlen-die-wirklich-zaehlen/",
+        "../wie-viel-zeit-und-geld-social-media-wirklich-kostet/",
+    ]
