@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitetools.bench_recommendations import measure_recommendations
 from sitetools.preview import preview_build
 
 CATEGORIES = ["Strategie", "Erfolgsmessung", "Kanäle und Inhalte", "Studien und Zahlen", "Praxis"]
@@ -233,7 +234,7 @@ def measure_live_reload(bench: Bench) -> list[Figure]:
 
 
 # Further figures: each function gets the Bench and returns its Figures (append yours here).
-MEASUREMENTS: list[Callable[[Bench], list[Figure]]] = [measure_live_reload]
+MEASUREMENTS: list[Callable[[Bench], list[Figure]]] = [measure_live_reload, measure_recommendations]
 
 
 def run_benchmark(articles: int, repeats: int, project: Path) -> tuple[list[Variant], list[Figure]]:

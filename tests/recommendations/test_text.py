@@ -43,3 +43,15 @@ def test_plain_text_drops_tags_and_decodes_entities() -> None:
 def test_surface_forms_show_the_most_frequent_word_of_a_stem() -> None:
     shown = surface_forms("Bewertungen, Bewertungen und eine Bewertung")
     assert shown == {"bewert": "bewertungen"}
+
+
+def test_the_compiled_stemmer_gives_the_same_stems_as_snowballs_python_code() -> None:
+    from snowballstemmer.german_stemmer import GermanStemmer
+
+    words = ["größe", "straße", "häuser", "kundenbeziehungen", "unternehmens", "bewertungen", "öffentlichkeit"]
+    assert [stem(word) for word in words] == GermanStemmer().stemWords(words)
+
+
+def test_pieces_with_punctuation_count_like_plain_words() -> None:
+    assert count_stems("Kunden, Kunden. (Kunden) „Kunden“") == {"kund": 4}
+    assert count_stems("Social-Media-Strategie und Social Media") == {"social": 2, "media": 2, "strategi": 1}
