@@ -398,19 +398,13 @@ def _lighthouse() -> None:
     help={
         "articles": "Zahl der erfundenen Artikel (Standard 1000)",
         "repeats": "Bauläufe je Variante (mind. 2)",
-        "comments": "freigeschaltete Kommentare für die Kommentar-Messungen (Standard 10000; 0 lässt sie aus)",
     }
 )
-def bench(c, articles: int = 1000, repeats: int = 2, comments: int = 10000):
+def bench(c, articles: int = 1000, repeats: int = 2):
     """Misst Bauzeit und Speicher: Pelican pur, unser Theme, die volle Seite, invoke build, Live-Reload."""
     from sitetools.benchmark import run_benchmark
 
     run_benchmark(articles=articles, repeats=repeats, project=ROOT)
-    if comments:
-        from sitetools.comments_benchmark import bench_build, bench_intake
-
-        bench_build(articles, comments, repeats, ROOT)
-        bench_intake()
 
 
 @task(

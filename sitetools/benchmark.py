@@ -234,7 +234,14 @@ def measure_live_reload(bench: Bench) -> list[Figure]:
 
 
 # Further figures: each function gets the Bench and returns its Figures (append yours here).
-MEASUREMENTS: list[Callable[[Bench], list[Figure]]] = [measure_live_reload, measure_recommendations]
+from sitetools.comments_benchmark import measure_comment_build, measure_intake  # noqa: E402
+
+MEASUREMENTS: list[Callable[[Bench], list[Figure]]] = [
+    measure_live_reload,
+    measure_recommendations,
+    measure_comment_build,
+    measure_intake,
+]
 
 
 def run_benchmark(articles: int, repeats: int, project: Path) -> tuple[list[Variant], list[Figure]]:

@@ -1,18 +1,19 @@
-"""Comment figures for `invoke bench`: build time with many approved comments, intake requests/s.
+"""Comment figures for `invoke bench` (two entries of sitetools.benchmark.MEASUREMENTS).
 
-Build: the synthetic corpus of sitetools/benchmark.py built with our full settings, without and
-with `comments` approved comments spread over its articles (budget ≤ 1.15×). Intake: valid posts
-from client threads to the intake under waitress on 127.0.0.1 (goal ≥ 500/s, none lost).
+Build: the benchmark corpus built with our full settings, without and with ten approved comments
+per article (10,000 for 1,000 articles; budget: ≤ 1.15× the CPU time). Intake: valid posts from
+client threads to the intake under waitress in its own process on 127.0.0.1 (goal ≥ 500/s, none lost).
 """
 
 from __future__ import annotations
 
 import http.client
 import json
-import logging
+import os
 import random
-import tempfile
-import threading
+import shutil
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -20,15 +21,28 @@ from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from sitetools.benchmark import Variant, _build_once, _sentence, write_corpus
-
+COMMENTS_PER_ARTICLE = 10
 BUILD_BUDGET = 1.15
-INTAKE_GOAL = 500
+INTAKE_POSTS = 2000
+INTAKE_CLIENTS = 16
+INTAKE_SERVER = """
+import sys
+from pathlib import Path
+from waitress import create_server
+from comments.intake import IntakeApp, IntakeConfig
+
+config = IntakeConfig(db_path=Path(sys.argv[1]), manifest_path=Path(sys.argv[2]), rate_limit=0)
+server = create_server(IntakeApp(config), host="127.0.0.1", port=0, threads=8)
+print(server.effective_port, flush=True)
+server.run()
+"""
 
 
 def write_comments(content: Path, slugs: list[str], count: int, seed: int = 2013) -> None:
     """Write count comment files over the articles with these slugs (every fifth one a reply)."""
     from comments.model import Comment, write_comment_file
+
+    from sitetools.benchmark import _sentence
 
     rng = random.Random(seed)
     start = datetime(2024, 1, 1, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -49,83 +63,87 @@ def write_comments(content: Path, slugs: list[str], count: int, seed: int = 2013
         earlier.append(comment.id)
 
 
-def bench_build(articles: int, comments: int, repeats: int, project: Path) -> dict[str, Variant]:
-    """Build the corpus without and with comments, alternating, and print the ratio."""
-    with tempfile.TemporaryDirectory(prefix="kmu-bench-comments-") as tmp:
-        root = Path(tmp)
-        plain = write_corpus(root / "plain", articles)
-        variants = [Variant("no comments", project / "pelicanconf.py"), Variant("comments", project / "pelicanconf.py")]
-        _build_once(variants[0], plain, root / "out")
-        manifest = json.loads((root / "out/kommentare/manifest.json").read_text(encoding="utf-8"))
-        with_comments = write_corpus(root / "with", articles)
-        write_comments(with_comments, sorted(manifest["articles"]), comments)
-        for round_number in range(max(2, repeats)):
-            order = [(variants[0], plain), (variants[1], with_comments)]
-            for variant, content in order if round_number % 2 else order[::-1]:
-                _build_once(variant, content, root / "out")
-                print(f"  round {round_number + 1}: {variant.name:<12} {variant.seconds[-1]:6.2f} s wall, "
-                      f"{variant.cpu_seconds[-1]:6.2f} s CPU")  # fmt: skip
-    ratio = min(variants[1].seconds) / min(variants[0].seconds)
-    cpu_ratio = min(variants[1].cpu_seconds) / min(variants[0].cpu_seconds)
-    verdict = "ok" if ratio <= BUILD_BUDGET else "OVER"
-    print(f"{articles} articles, {comments} comments: {min(variants[0].seconds):.2f} s -> "
-          f"{min(variants[1].seconds):.2f} s, {ratio:.2f}× wall ({cpu_ratio:.2f}× CPU), "
-          f"budget ≤ {BUILD_BUDGET:.2f}× {verdict}")  # fmt: skip
-    return {v.name: v for v in variants}
+def measure_comment_build(bench) -> list:
+    """CPU time of the full build without and with ten approved comments per article."""
+    from sitetools.benchmark import PELICAN_CHILD, Figure, Variant, _build_once
+
+    settings = str(bench.project / "pelicanconf.py")
+    with_comments = bench.workdir / "mit-kommentaren" / "content"
+    shutil.copytree(bench.content, with_comments)
+    plain = Variant("ohne", PELICAN_CHILD, [str(bench.content), "-o", "{output}", "-q", "-s", settings])
+    commented = Variant("mit", PELICAN_CHILD, [str(with_comments), "-o", "{output}", "-q", "-s", settings])
+    output = bench.workdir / "kommentare-out"
+    _build_once(plain, output)  # its manifest names the slugs Pelican gave the articles
+    slugs = sorted(json.loads((output / "kommentare/manifest.json").read_text(encoding="utf-8"))["articles"])
+    count = COMMENTS_PER_ARTICLE * len(slugs)
+    write_comments(with_comments, slugs, count)
+    for round_number in range(bench.repeats):
+        for variant in (commented, plain) if round_number % 2 == 0 else (plain, commented):
+            _build_once(variant, output)
+    ratio = min(commented.cpu_seconds) / min(plain.cpu_seconds)
+    return [
+        Figure(f"Kommentare: voller Bau ohne Kommentare, {len(slugs)} Artikel (CPU)", min(plain.cpu_seconds), "s"),
+        Figure(f"Kommentare: voller Bau mit {count} Kommentaren (CPU)", min(commented.cpu_seconds), "s"),
+        Figure("Kommentare: mit / ohne (CPU)", ratio, "×", BUILD_BUDGET),
+        Figure("Kommentare: mit / ohne (Wandzeit)", min(commented.seconds) / min(plain.seconds), "×"),
+    ]
 
 
-def bench_intake(posts: int = 2000, clients: int = 16, threads: int = 8) -> float:
-    """Post valid comments from client threads to the intake under waitress; returns requests/s."""
-    from comments.intake import IntakeApp, IntakeConfig
-    from waitress import create_server
+def measure_intake(bench) -> list:
+    """Valid posts per second to the intake under waitress on loopback, and how many got lost."""
+    from comments.queue import CommentQueue
 
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is expected here
+    from sitetools.benchmark import Figure
 
-    with tempfile.TemporaryDirectory(prefix="kmu-bench-intake-") as tmp:
-        root = Path(tmp)
-        manifest = root / "kommentare" / "manifest.json"
-        manifest.parent.mkdir()
-        manifest.write_text(json.dumps({"articles": {"beitrag": {"url": "beitrag/", "open": True, "comments": []}}}))
-        app = IntakeApp(IntakeConfig(db_path=root / "queue.sqlite3", manifest_path=manifest, rate_limit=0))
-        server = create_server(app, host="127.0.0.1", port=0, threads=threads)
-        stop = threading.Event()
+    folder = bench.workdir / "annahme"
+    manifest = folder / "kommentare" / "manifest.json"
+    manifest.parent.mkdir(parents=True)
+    article = {"url": "beitrag/", "title": "Beitrag", "open": True, "comments": []}
+    manifest.write_text(json.dumps({"site": "", "articles": {"beitrag": article}}), encoding="utf-8")
+    database = folder / "queue.sqlite3"
+    paths = os.pathsep.join([str(bench.project), str(bench.project / "plugins")])
+    server = subprocess.Popen(
+        [sys.executable, "-c", INTAKE_SERVER, str(database), str(manifest)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONPATH": paths},
+    )
+    try:
+        port = int(server.stdout.readline())
+        elapsed, statuses = _post_all(port)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    stored = len(CommentQueue(database).entries("pending"))
+    lost = INTAKE_POSTS - stored + sum(status != 303 for status in statuses)
+    rate = f"Kommentar-Annahme: gültige Posts je Sekunde ({INTAKE_CLIENTS} Clients, waitress)"
+    return [
+        Figure(rate, INTAKE_POSTS / elapsed, "/s"),
+        Figure(f"Kommentar-Annahme: verlorene von {INTAKE_POSTS} Posts", lost, "", 0),
+    ]
 
-        def serve() -> None:
-            while not stop.is_set():
-                server.asyncore.loop(timeout=0.05, map=server._map, count=1)
-            server.task_dispatcher.shutdown()
-            server.close()
 
-        thread = threading.Thread(target=serve, daemon=True)
-        thread.start()
-        port = server.effective_port
+def _post_all(port: int) -> tuple[float, list[int]]:
+    """Send INTAKE_POSTS valid posts from INTAKE_CLIENTS threads; returns (seconds, statuses)."""
 
-        def client(numbers: range) -> list[int]:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            statuses = []
-            for n in numbers:
-                form = {"article": "beitrag", "author": f"Leser {n}", "email": f"l{n}@example.org",
-                        "body": f"Kommentar {n} zum Beitrag.", "consent": "ja"}  # fmt: skip
-                connection.request("POST", "/kommentare/", urlencode(form),
-                                   {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
-                response = connection.getresponse()
-                response.read()
-                statuses.append(response.status)
-            connection.close()
-            return statuses
+    def client(numbers: range) -> list[int]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        statuses = []
+        for n in numbers:
+            form = {"article": "beitrag", "author": f"Leser {n}", "email": f"l{n}@example.org",
+                    "body": f"Kommentar {n} zum Beitrag.", "consent": "ja"}  # fmt: skip
+            connection.request("POST", "/kommentare/", urlencode(form),
+                               {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+        connection.close()
+        return statuses
 
-        share = -(-posts // clients)
-        started = time.perf_counter()
-        with ThreadPoolExecutor(clients) as pool:
-            results = list(pool.map(client, [range(i, min(i + share, posts)) for i in range(0, posts, share)]))
-        elapsed = time.perf_counter() - started
-        stop.set()
-        thread.join(timeout=5)
-        stored = len(app.queue.entries("pending"))
-    accepted = sum(status == 303 for statuses in results for status in statuses)
-    rate = posts / elapsed
-    verdict = "ok" if rate >= INTAKE_GOAL and stored == posts else "BELOW GOAL"
-    print(f"Intake: {posts} valid posts from {clients} clients in {elapsed:.2f} s = {rate:.0f} requests/s "
-          f"(waitress, {threads} threads); {accepted} accepted, {stored} in the queue; "
-          f"goal ≥ {INTAKE_GOAL}/s, none lost: {verdict}")  # fmt: skip
-    return rate
+    share = -(-INTAKE_POSTS // INTAKE_CLIENTS)
+    batches = [range(i, min(i + share, INTAKE_POSTS)) for i in range(0, INTAKE_POSTS, share)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(INTAKE_CLIENTS) as pool:
+        results = list(pool.map(client, batches))
+    return time.perf_counter() - started, [status for batch in results for status in batch]

@@ -90,7 +90,7 @@ def parse_comment_file(path: Path, timezone: str) -> Comment:
     if kind not in TYPES:
         raise CommentFileError(f"{path}: Type must be one of {', '.join(TYPES)}, not {kind!r}")
     try:
-        date = get_date(meta["date"])
+        date = _parse_date(meta["date"])
     except (ValueError, OverflowError) as exc:
         raise CommentFileError(f"{path}: Date {meta['date']!r} is not a date (use 2026-11-20 14:03)") from exc
     if date.tzinfo is None:
@@ -116,6 +116,14 @@ def parse_comment_file(path: Path, timezone: str) -> Comment:
         body=body,
         source_path=str(path),
     )
+
+
+def _parse_date(value: str) -> datetime:
+    """ISO 8601 quickly (what the moderation tasks write), anything else through Pelican's get_date."""
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return get_date(value)
 
 
 def format_comment_file(comment: Comment) -> str:
