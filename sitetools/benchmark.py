@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitetools.bench_recommendations import measure_recommendations
+from sitetools.bench_search_share import measure_search, measure_section_links, measure_share_images
 from sitetools.preview import preview_build
 
 CATEGORIES = ["Strategie", "Erfolgsmessung", "Kanäle und Inhalte", "Studien und Zahlen", "Praxis"]
@@ -241,6 +242,9 @@ MEASUREMENTS: list[Callable[[Bench], list[Figure]]] = [
     measure_recommendations,
     measure_comment_build,
     measure_intake,
+    measure_search,
+    measure_share_images,
+    measure_section_links,
 ]
 
 

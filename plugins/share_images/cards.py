@@ -133,7 +133,7 @@ def draw_lead_image(path: Path) -> Image.Image:
 
 
 def png_bytes(image: Image.Image) -> bytes:
-    """The image as an optimized PNG."""
+    """The image as a PNG (zlib's default level: optimize=True costs three times the time for 5 % fewer bytes)."""
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", compress_level=6)
     return buffer.getvalue()
