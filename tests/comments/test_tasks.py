@@ -8,7 +8,7 @@ import tasks
 
 
 def test_namespace_has_every_task_of_the_module_and_the_comment_tasks():
-    defined = {value.name for value in vars(tasks).values() if isinstance(value, Task)}
+    defined = {value.name.replace("_", "-") for value in vars(tasks).values() if isinstance(value, Task)}
     assert defined <= set(tasks.ns.task_names)
     comments = tasks.ns.collections["comments"]
     assert set(comments.task_names) >= {"list", "show", "approve", "reject", "reply", "delete", "serve"}
