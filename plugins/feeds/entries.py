@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from .markup import feed_html, plain_text, xml_safe
+from .markup import feed_html, xml_safe
 from .options import Options
 
 COMMENT_KINDS = {"pingback": "Pingback", "webmention": "Webmention"}
@@ -81,7 +82,7 @@ def article_entry(options: Options, article: Any) -> Entry:
     return Entry(
         id=tag_uri(options, published, article.slug),
         url=url,
-        title=plain_text(article.title),
+        title=xml_safe(article.title),
         content_html=feed_html(content, url),
         summary_html=feed_html(summary, url),
         published=published,
@@ -96,7 +97,7 @@ def comment_entry(options: Options, article: Any, comment: Any) -> Entry:
     article_url = absolute_url(options, article.url)
     url = f"{article_url}#{comment.anchor}"
     date = local_time(options, comment.date)
-    author = plain_text(str(comment.author)) or "Unbekannt"
+    author = xml_safe(str(comment.author)).strip() or "Unbekannt"
     website = str(getattr(comment, "website", None) or "")
     kind = COMMENT_KINDS.get(getattr(comment, "type", "comment"), "Kommentar")
     if getattr(comment, "by_site_author", False):
@@ -104,10 +105,16 @@ def comment_entry(options: Options, article: Any, comment: Any) -> Entry:
     return Entry(
         id=tag_uri(options, date, f"{article.slug}/{comment.anchor}"),
         url=url,
-        title=f"{kind} von {author} zu „{plain_text(article.title)}“",
-        content_html=feed_html(str(comment.content), url),
+        title=f"{kind} von {author} zu „{xml_safe(article.title)}“",
+        content_html=feed_html(str(comment.content), url) + _note(comment),
         summary_html="",
         published=date,
         updated=date,
         authors=(Person(author, website if website.startswith(("https://", "http://")) else None),),
     )
+
+
+def _note(comment: Any) -> str:
+    """The moderator's note, as the article page shows it."""
+    note = xml_safe(str(getattr(comment, "note", None) or "")).strip()
+    return f"<p><em>Hinweis der Moderation: {escape(note)}</em></p>" if note else ""

@@ -17,7 +17,7 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 from .catalogue import SiteFeeds
 from .entries import Entry, absolute_url, article_entry, comment_entry, link_base, local_time
 from .formats import FeedInfo, atom_bytes, json_bytes, rss_bytes
-from .markup import plain_text
+from .markup import xml_safe
 from .options import PELICAN_FEED_SETTINGS, read_options
 
 logger = logging.getLogger(__name__)
@@ -55,8 +55,8 @@ class FeedsGenerator(Generator):
         self._write_subscribe_page(writer)
 
     def _write_article_feeds(self) -> int:
-        site_name = plain_text(self.settings.get("SITENAME", ""))
-        subtitle = plain_text(self.settings.get("SITESUBTITLE") or "")
+        site_name = xml_safe(self.settings.get("SITENAME", ""))
+        subtitle = xml_safe(self.settings.get("SITESUBTITLE") or "")
         articles = self.feeds.articles
         paths = self.options.paths
         count = 0
@@ -74,13 +74,13 @@ class FeedsGenerator(Generator):
             if not paths[key]:
                 continue
             for term, members in groups.items():
-                title = f"{site_name} – {label} {plain_text(term.name)}"
+                title = f"{site_name} – {label} {xml_safe(term.name)}"
                 path = paths[key].format(slug=term.slug)
                 count += self._write(path, title, subtitle, term.url, self._article_entries(members))
         return count
 
     def _write_comment_feeds(self) -> int:
-        site_name = plain_text(self.settings.get("SITENAME", ""))
+        site_name = xml_safe(self.settings.get("SITENAME", ""))
         everything = [(a, c) for a in self.feeds.articles for c in getattr(a, "comments", None) or []]
         everything.sort(key=lambda pair: local_time(self.options, pair[1].date), reverse=True)
         count = 0
@@ -93,7 +93,7 @@ class FeedsGenerator(Generator):
             for article in self.feeds.articles:
                 comments = [c for a, c in everything if a is article][: self.options.max_items]
                 if comments:
-                    title = f"{site_name} – Kommentare zu „{plain_text(article.title)}“"
+                    title = f"{site_name} – Kommentare zu „{xml_safe(article.title)}“"
                     entries = [comment_entry(self.options, article, c) for c in comments]
                     path = pattern.format(slug=article.slug)
                     count += self._write(path, title, "Freigeschaltete Kommentare", article.url, entries)

@@ -26,7 +26,7 @@ def xml_safe(text: str) -> str:
 
 
 def plain_text(html: str) -> str:
-    """Text without tags and with entities resolved (for titles and JSON summaries)."""
+    """Text without tags and with entities resolved (for JSON Feed summaries)."""
     return xml_safe(Markup(html or "").striptags())
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -35,7 +37,7 @@ def attach(generator):
                         '<p>Danke! Siehe <a href="/mehr/" rel="nofollow ugc noopener">hier</a>.</p>',
                         website="https://erika.example/"),
                 comment("a2", "Katrin Albrecht", datetime(2024, 12, 24, 17, 0, tzinfo=UTC),
-                        "<p>Gern geschehen.</p>", by_site_author=True, reply_to="a1"),
+                        "<p>Gern geschehen.</p>", by_site_author=True, reply_to="a1", note="Link <entfernt>"),
             ]
         elif article.slug == "winter":
             article.comments = [
@@ -47,6 +49,7 @@ def attach(generator):
 def register():
     signals.article_generator_finalized.connect(attach)
 '''
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 SOMMER = "Title: Sommer\nDate: 2024-07-01 09:00\nCategory: Strategie\nAuthor: Katrin Albrecht\n\nText.\n"
 WINTER = "Title: Winter\nDate: 2024-01-15 09:00\nCategory: Praxis\nAuthor: Jonas Weber\n\nText.\n"
 STILL = "Title: Still\nDate: 2023-01-15 09:00\nCategory: Praxis\n\nOhne Kommentare.\n"
@@ -81,6 +84,9 @@ def test_site_comment_feed_lists_the_newest_comments_first(comments_site, checks
     assert reply.link == f"{site.site_url}/sommer/#comment-a2"
     assert reply.id == "tag:kmu-social-media.example,2024-12-24:sommer/comment-a2"
     assert reply.published == "2024-12-24T18:00:00+01:00"
+    assert (
+        reply.content[0].value == "<p>Gern geschehen.</p><p><em>Hinweis der Moderation: Link &lt;entfernt&gt;</em></p>"
+    )
     assert first.published == "2024-07-02T09:00:00+02:00"
     assert f'href="{site.site_url}/mehr/"' in first.content[0].value
     assert first.author_detail.href == "https://erika.example/"
@@ -105,3 +111,18 @@ def test_comment_feed_exists_and_parses_without_any_comment(publish_site, checks
     checks.atom(site, "feeds/kommentare.atom.xml")
     assert site.parsed("feeds/kommentare.atom.xml").entries == []
     assert "feeds/kommentare.atom.xml" in str(site.html("still/index.html").head)
+
+
+def test_the_starter_comments_come_from_the_comments_plugin(published_starter, checks):
+    feed = published_starter.parsed("feeds/kommentare.atom.xml")
+    assert len(feed.entries) >= 5
+    dates = [datetime.fromisoformat(e.published) for e in feed.entries]
+    assert dates == sorted(dates, reverse=True)
+    for path in published_starter.feed_paths():
+        if path.startswith("feeds/kommentare/"):
+            slug = path.removeprefix("feeds/kommentare/").removesuffix(".atom.xml")
+            checks.atom(published_starter, path)
+            head = published_starter.html(f"{slug}/index.html").head
+            assert head.find("link", href=f"../{path}"), slug
+            assert all(f"/{slug}/#comment-" in e.link for e in published_starter.parsed(path).entries)
+    assert not EMAIL_RE.search(published_starter.text("feeds/kommentare.atom.xml"))
