@@ -13,6 +13,7 @@ Budgets are judged on CPU time: on a shared machine wall time mostly measures th
 
 from __future__ import annotations
 
+import json
 import random
 import resource
 import shutil
@@ -234,6 +235,26 @@ def measure_live_reload(bench: Bench) -> list[Figure]:
     ]
 
 
+def measure_feeds(bench: Bench) -> list[Figure]:
+    """Feeds: the full build against the same build without the feeds plugin (goal: ≤ 5 % of the build)."""
+    from pelican.settings import read_settings
+
+    settings = str(bench.project / "pelicanconf.py")
+    others = [name for name in read_settings(settings)["PLUGINS"] if name != "feeds"]
+    pelican = [str(bench.content), "-o", "{output}", "-q", "-s", settings]
+    full = Variant("full", PELICAN_CHILD, pelican)
+    without = Variant("ohne feeds", PELICAN_CHILD, [*pelican, "-e", f"PLUGINS={json.dumps(others)}"])
+    for round_number in range(bench.repeats):
+        for variant in (full, without) if round_number % 2 else (without, full):
+            _build_once(variant, bench.workdir / "out-feeds")
+    cpu = min(full.cpu_seconds) - min(without.cpu_seconds)
+    return [
+        Figure("Feeds: zusätzliche Wandzeit", min(full.seconds) - min(without.seconds), "s"),
+        Figure("Feeds: zusätzliche CPU-Zeit", cpu, "s"),
+        Figure("Feeds: Anteil am vollen Bau (CPU)", cpu / min(full.cpu_seconds), "×", 0.05),
+    ]
+
+
 # Further figures: each function gets the Bench and returns its Figures (append yours here).
 from sitetools.comments_benchmark import measure_comment_build, measure_intake  # noqa: E402
 
@@ -245,6 +266,7 @@ MEASUREMENTS: list[Callable[[Bench], list[Figure]]] = [
     measure_search,
     measure_share_images,
     measure_section_links,
+    measure_feeds,
 ]
 
 

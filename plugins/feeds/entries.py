@@ -37,6 +37,7 @@ class Entry:
     updated: datetime
     authors: tuple[Person, ...]
     terms: tuple[str, ...] = ()
+    replies_url: str | None = None  # the entry's comment feed (Atom threading, RFC 4685)
 
 
 def absolute_url(options: Options, url: str) -> str:
@@ -89,6 +90,7 @@ def article_entry(options: Options, article: Any) -> Entry:
         updated=updated,
         authors=authors,
         terms=tuple(xml_safe(term) for term in terms),
+        replies_url=_replies_url(options, article),
     )
 
 
@@ -118,3 +120,10 @@ def _note(comment: Any) -> str:
     """The moderator's note, as the article page shows it."""
     note = xml_safe(str(getattr(comment, "note", None) or "")).strip()
     return f"<p><em>Hinweis der Moderation: {escape(note)}</em></p>" if note else ""
+
+
+def _replies_url(options: Options, article: Any) -> str | None:
+    pattern = options.paths["article_comments_atom"]
+    if not pattern or not getattr(article, "comments", None):
+        return None
+    return absolute_url(options, pattern.format(slug=article.slug))

@@ -32,7 +32,14 @@ class FeedInfo:
 
 
 class _LinkKeepingEntry(FeedEntry):
-    """feedgen 1.0.0 drops rel/type/title of entry links (python-feedgen issue 135): put them back."""
+    """feedgen 1.0.0 drops rel/type/title of entry links (python-feedgen issue 135): put them back.
+
+    Its list of allowed rel values also lacks "replies" (RFC 4685): such links go into replies_links.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.replies_links: list[str] = []
 
     def atom_entry(self, extensions: bool = True) -> etree._Element:
         """The Atom <entry> with every link attribute that was set."""
@@ -42,6 +49,8 @@ class _LinkKeepingEntry(FeedEntry):
             for name in LINK_ATTRIBUTES:
                 if data.get(name):
                     element.set(name, str(data[name]))
+        for href in self.replies_links:
+            etree.SubElement(entry, "link", href=href, rel="replies", type="application/atom+xml")
         return entry
 
 
@@ -64,6 +73,8 @@ def _generator(info: FeedInfo, entries: Sequence[Entry], summary_only: bool) -> 
         item.guid(entry.id, permalink=False)
         item.title(entry.title)
         item.link(href=entry.url, rel="alternate", type="text/html")
+        if entry.replies_url:
+            item.replies_links.append(entry.replies_url)
         item.published(entry.published)
         item.updated(entry.updated)
         for person in entry.authors:

@@ -106,6 +106,24 @@ def test_each_article_with_comments_has_its_own_announced_feed(comments_site, ch
     assert "feeds/kommentare/sommer.atom.xml" in site.text("abonnieren/index.html")
 
 
+def test_article_entries_point_to_their_comment_feed(comments_site, checks):
+    entries = comments_site.tree("feeds/alle.atom.xml").findall("a:entry", checks.ns)
+    replies = {
+        entry.findtext("a:title", namespaces=checks.ns): [
+            (link.get("type"), link.get("href")) for link in entry.findall("a:link[@rel='replies']", checks.ns)
+        ]
+        for entry in entries
+    }
+    site = comments_site.site_url
+    assert replies == {
+        "Sommer": [("application/atom+xml", f"{site}/feeds/kommentare/sommer.atom.xml")],
+        "Winter": [("application/atom+xml", f"{site}/feeds/kommentare/winter.atom.xml")],
+        "Still": [],
+    }
+    rss_links = [item.findtext("link") for item in comments_site.tree("feeds/alle.rss.xml").iter("item")]
+    assert rss_links == [f"{site}/sommer/", f"{site}/winter/", f"{site}/still/"]
+
+
 def test_comment_feed_exists_and_parses_without_any_comment(publish_site, checks):
     site = publish_site({"articles/still.md": STILL})
     checks.atom(site, "feeds/kommentare.atom.xml")
