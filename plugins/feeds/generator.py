@@ -89,14 +89,17 @@ class FeedsGenerator(Generator):
             title = f"{site_name} – neue Kommentare"
             count += self._write(self.options.paths["comments_atom"], title, "Freigeschaltete Kommentare", "", entries)
         pattern = self.options.paths["article_comments_atom"]
-        if pattern:
-            for article in self.feeds.articles:
-                comments = [c for a, c in everything if a is article][: self.options.max_items]
-                if comments:
-                    title = f"{site_name} – Kommentare zu „{xml_safe(article.title)}“"
-                    entries = [comment_entry(self.options, article, c) for c in comments]
-                    path = pattern.format(slug=article.slug)
-                    count += self._write(path, title, "Freigeschaltete Kommentare", article.url, entries)
+        if not pattern:
+            return count
+        by_article: dict[str, list[Any]] = defaultdict(list)
+        for article, comment in everything:
+            by_article[article.source_path].append(comment)
+        for article in self.feeds.articles:
+            if comments := by_article.get(article.source_path, [])[: self.options.max_items]:
+                title = f"{site_name} – Kommentare zu „{xml_safe(article.title)}“"
+                entries = [comment_entry(self.options, article, c) for c in comments]
+                path = pattern.format(slug=article.slug)
+                count += self._write(path, title, "Freigeschaltete Kommentare", article.url, entries)
         return count
 
     def _article_entries(self, articles: Sequence[Any]) -> list[Entry]:
