@@ -241,7 +241,10 @@ def document_of(article) -> Document:
     """The parts of a Pelican article that the similarity reads."""
     tags = tuple(tag.name for tag in getattr(article, "tags", []) or [])
     category = article.category.name if getattr(article, "category", None) else ""
-    return Document(article.slug, article.title, tags, category, plain_text(article.content), article.date)
+    # The reader's HTML, not article.content: that would resolve {static} links before Pelican knows the
+    # static files, memoize the result and log a false "Unable to find" for every such link.
+    text = plain_text(article._content or "")
+    return Document(article.slug, article.title, tags, category, text, article.date)
 
 
 def weights_of(merged: dict[str, Any]) -> Weights:
