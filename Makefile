@@ -74,4 +74,4 @@ test: $(DEV_STAMP) system-deps node_modules/.installed
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 clean:
-	rm -rf output output.releases .build-* .cache .pytest_cache
+	rm -rf output output.releases .cache .pytest_cache
