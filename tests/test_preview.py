@@ -46,8 +46,8 @@ def fetch(url: str) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8")
 
 
-def wait_for(condition, what: str, server: subprocess.Popen, seconds: float = 90):
-    """Poll condition() until it returns something truthy; fail with the server's output."""
+def wait_for(condition, what: str, server: subprocess.Popen, seconds: float = 300):
+    """Poll condition() until it returns something truthy (a cold build on a busy machine is slow)."""
     deadline = time.monotonic() + seconds
     while True:
         try:
