@@ -1,5 +1,6 @@
 """Pelican settings for writing and previewing the blog (``invoke build``, ``make serve``)."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -34,7 +35,7 @@ IGNORE_FILES = ["**/.*", ".*", "*~", "README.md"]
 THEME = str(HERE / "theme")
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
-    "content_lint",
+    "content_check",
     "comments",
     "search",
     "checklists",
@@ -48,6 +49,10 @@ PLUGINS = [
 # URL paths a program answers rather than a file (the comment form posts to /kommentare/):
 # the link check of `invoke build` and `invoke publish` does not look for files there.
 LINK_CHECK_IGNORE = ["/kommentare/"]
+# Metadata keys the theme reads; plugins declare theirs in PLUGIN_METADATA_KEYS, a site adds its
+# own in EXTRA_METADATA_KEYS. Any other key is a typo to the content check ("Stauts: draft").
+THEME_METADATA_KEYS = ["image", "image_alt", "image_credit"]
+EXTRA_METADATA_KEYS = ["placeholder"]  # "Placeholder: true" marks starter pages (invoke publish warns)
 
 # Comment intake (plugins/comments): the moderation queue lives outside content/; the environment
 # variables of the same names override both.
@@ -60,9 +65,14 @@ WITH_FUTURE_DATES = False  # a future date makes an article a draft
 DEFAULT_PAGINATION = 10
 SUMMARY_MAX_LENGTH = 40
 
-# Drafts are never written into the site; preview them by setting Status: published locally.
-DRAFT_SAVE_AS = ""
-DRAFT_PAGE_SAVE_AS = ""
+# Drafts (and future-dated articles) are never written into the site. For a look on your own
+# machine, `PREVIEW_DRAFTS=1 make serve` writes them to /entwurf/<slug>/; publishconf.py turns
+# this off whatever the environment says.
+PREVIEW_DRAFTS = os.environ.get("PREVIEW_DRAFTS") == "1"
+DRAFT_URL = "entwurf/{slug}/"
+DRAFT_SAVE_AS = "entwurf/{slug}/index.html" if PREVIEW_DRAFTS else ""
+DRAFT_PAGE_URL = "entwurf/seite/{slug}/"
+DRAFT_PAGE_SAVE_AS = "entwurf/seite/{slug}/index.html" if PREVIEW_DRAFTS else ""
 DRAFT_LANG_SAVE_AS = ""
 DRAFT_PAGE_LANG_SAVE_AS = ""
 

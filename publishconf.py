@@ -15,3 +15,7 @@ DELETE_OUTPUT_DIRECTORY = True
 # and whether deploy/_headers (security headers for Netlify, Cloudflare Pages) goes into the site.
 PUBLISH_KEEP_RELEASES = 5
 PUBLISH_COPY_HEADERS = True
+
+# Drafts never reach the public site, even when PREVIEW_DRAFTS is set in the environment.
+PREVIEW_DRAFTS = False
+DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = DRAFT_LANG_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""

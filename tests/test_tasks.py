@@ -35,10 +35,10 @@ def test_new_creates_a_draft_with_a_german_slug_and_refuses_to_overwrite(project
     tasks.new(Context(), "Für Größe: Ärger & Übermut")
     path = project / "content/articles/fuer-groesse-aerger-und-uebermut.md"
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("Title: Für Größe: Ärger & Übermut\nDate: ")
+    assert text.startswith("Title: Für Größe: Ärger & Übermut\nSlug: fuer-groesse-aerger-und-uebermut\nDate: ")
     assert "Status: draft" in text
     path.write_text(text + "Eigener Text.\n", encoding="utf-8")
-    with pytest.raises(Exit, match="already exists"):
+    with pytest.raises(Exit, match="gibt es schon"):
         tasks.new(Context(), "Für Größe: Ärger & Übermut")
     assert path.read_text(encoding="utf-8").endswith("Eigener Text.\n")
 
@@ -46,19 +46,27 @@ def test_new_creates_a_draft_with_a_german_slug_and_refuses_to_overwrite(project
 def test_new_draft_passes_the_content_check(project, capsys):
     tasks.new(Context(), "Ein neuer Gedanke")
     tasks.check(Context())
-    assert "0 Fehler" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines()[-1] == "0 Fehler, 0 Hinweise"
 
 
 def test_check_names_file_line_and_fix_and_fails_on_errors(project, capsys):
-    (project / "content/articles/erster.md").write_text(
-        "Title: Erster\nDate: gestern\n\nText ohne Zusammenfassung.\n", encoding="utf-8"
+    (project / "content/articles/erster.md").write_text("Title: Erster\nDate: gestern\n\nText.\n", encoding="utf-8")
+    (project / "content/articles/zweiter.md").write_text(
+        "Title: Zweiter\nDate: 2024-03-05\nCategory: Strategie\n\nText ohne Zusammenfassung.\n", encoding="utf-8"
     )
     with pytest.raises(Exit) as failure:
         tasks.check(Context())
     assert failure.value.code == 1
-    out = capsys.readouterr().out
-    assert "content/articles/erster.md:2: Fehler: „Date: gestern“ ist kein Datum" in out
-    assert "content/articles/erster.md:1: Hinweis: „Summary:“ fehlt" in out
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith(
+        "content/articles/erster.md:2: Fehler: Date: „gestern“ ist kein Datum; schreiben Sie z. B. "
+        "„2024-03-05 09:05“ oder „05.03.2024 09:05“"
+    )
+    assert out[1].endswith(
+        "content/articles/zweiter.md:1: Hinweis: „Summary:“ fehlt: ein bis zwei Sätze für Übersicht, Feeds "
+        "und Vorschau."
+    )
+    assert out[2:] == ["1 Fehler, 1 Hinweis"]
 
 
 def test_build_replaces_output_and_a_failed_build_keeps_the_old_one(project):
@@ -66,7 +74,7 @@ def test_build_replaces_output_and_a_failed_build_keeps_the_old_one(project):
     page = project / "output/erster-beitrag/index.html"
     assert "Erster Beitrag" in page.read_text(encoding="utf-8")
     (project / "content/articles/erster.md").write_text(BROKEN, encoding="utf-8")
-    with pytest.raises(Exit, match="nothing was built"):
+    with pytest.raises(Exit, match="unverändert"):
         tasks.build(Context())
     assert "Erster Beitrag" in page.read_text(encoding="utf-8")
     assert not list(project.glob("output.releases/.neu-*"))  # no staging directory left

@@ -8,9 +8,9 @@ import textwrap
 
 import feedparser
 import pytest
-from content_lint import lint_content
 from helpers import ROOT, run_pelican_cli, write_files
-from pelican.settings import read_settings
+
+from sitetools.findings import collect_findings
 
 ARTICLE = """
     Title: {title}
@@ -124,7 +124,7 @@ def test_the_starter_site_has_at_least_three_checklists_and_one_printable_page(s
     assert starter_site.files("checklisten/*/index.html")
 
 
-@pytest.mark.parametrize("plugins", [["checklists"], ["content_lint", "checklists"]], ids=["reader", "lint-first"])
+@pytest.mark.parametrize("plugins", [["checklists"], ["content_check", "checklists"]], ids=["reader", "check-first"])
 def test_a_broken_checklist_stops_the_build_with_file_line_and_what_to_fix(tmp_path, plugins):
     body = "/// checklist | Kaputt\n- [ ] Gut\n- Schlecht\n///"
     content = write_files(tmp_path / "content", {"articles/kaputt.md": article("Kaputt", body)})
@@ -144,12 +144,12 @@ def test_an_unknown_option_stops_the_build(tmp_path):
     assert re.search(r"content/articles/optionen\.md:9: (Fehler: )?unbekannte Option „farbe:“", result.stdout)
 
 
-def test_the_content_lint_reports_checklist_errors_on_their_lines(tmp_path):
+def test_invoke_check_reports_checklist_errors_on_their_lines(tmp_path):
     body = "/// checklist | Offen\n- [ ] Gut\n"
     content = write_files(tmp_path / "content", {"articles/offen.md": article("Offen", body)})
-    findings = [f for f in lint_content(content, read_settings(str(ROOT / "pelicanconf.py"))) if f.severity == "error"]
-    assert [(f.path.as_posix(), f.line) for f in findings] == [("content/articles/offen.md", 9)]
-    assert "nicht geschlossen" in findings[0].message
+    findings = [f for f in collect_findings(content, ROOT / "pelicanconf.py") if f.severity == "error"]
+    assert [f.where for f in findings] == ["content/articles/offen.md:9"]
+    assert "nicht geschlossen" in findings[0].text
 
 
 def test_the_same_checklist_id_in_two_articles_stops_the_build(tmp_path):
