@@ -223,10 +223,10 @@ def test_links_and_images_that_lead_nowhere_are_errors_on_their_line(tmp_path):
         "nicht. Pfad prüfen (mit / beginnend: relativ zu content/, sonst relativ zu dieser Datei).",
         "content/articles/gut.md:11: Fehler: Link „{static}/images/fehlt.svg“ führt ins Leere: die Datei gibt es "
         "nicht. Pfad prüfen (mit / beginnend: relativ zu content/, sonst relativ zu dieser Datei).",
-        "content/articles/gut.md:13: Hinweis: Bild „images/bild.svg“ wird so nicht gefunden: schreiben Sie "
-        "{static}/images/bild.svg (Pfad relativ zu content/).",
         "content/articles/gut.md:13: Fehler: Link „{filename}/articles/entwurf.md“ führt ins Leere: das Ziel ist "
         "ein Entwurf oder erscheint erst später und steht nicht auf der Website.",
+        "content/articles/gut.md:13: Hinweis: Bild „images/bild.svg“ wird so nicht gefunden: schreiben Sie "
+        "{static}/images/bild.svg (Pfad relativ zu content/).",
     ]
 
 
