@@ -176,7 +176,7 @@ def render_checklist(form: etree.Element, checklist: Checklist, download_href: C
     progress.text = progress_text(ticked, len(checklist.items))
     if checklist.scores:
         scores = etree.SubElement(fieldset, "div", {"class": "checklist-scores", "aria-live": "polite"})
-        etree.SubElement(scores, "p", {"class": "checklist-scores-title"}).text = "Auswertung"
+        etree.SubElement(scores, "p").text = "Auswertung"
         results = etree.SubElement(scores, "ul")
         for score in checklist.scores:
             high = min(score.high, checklist.max_score)
