@@ -347,3 +347,11 @@ def test_missing_title_and_empty_checklist_are_errors():
         "die Checkliste hat keinen Titel: schreiben Sie „/// checklist | Titel“"
     ]
     assert "hat keine Punkte" in problems("/// checklist | Leer\n///")[0][1]
+
+
+def test_the_readme_example_renders_without_problems():
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Checklists", 1)[1]
+    example = section.split("```markdown\n", 1)[1].split("```", 1)[0]
+    soup = render(example)
+    assert soup.select_one(".checklist-progress").text == "1 von 3 erledigt"
+    assert "Gute Voraussetzungen: legen" in soup.select(".checklist-scores li")[-1].text
