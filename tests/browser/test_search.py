@@ -43,6 +43,7 @@ def search_server(tmp_path_factory) -> Iterator[SimpleNamespace]:
 def search_from_header(visit, server, query: str):
     """Type query into the header field of the home page, press Enter, wait for the answer."""
     page = visit("/", server=server)
+    page.page.wait_for_load_state("networkidle")  # leaving earlier would abort the favicon request
     page.page.get_by_label("Website durchsuchen").fill(query)
     page.page.keyboard.press("Enter")
     page.page.wait_for_url("**/suche/?q=*")

@@ -31,6 +31,7 @@ def test_copy_link_copies_the_canonical_address(visit):
 
 def test_mastodon_asks_for_the_server_and_opens_its_share_page(visit):
     page = visit(ARTICLE)
+    page.page.get_by_role("button", name="Link kopieren").wait_for()  # share.js (deferred) has run
     page.page.once("dialog", lambda dialog: dialog.accept("https://social.example/@ich"))
     with page.page.context.expect_page() as popup:
         page.page.get_by_role("link", name="Mastodon").click()
