@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sitetools.bench_recommendations import measure_recommendations
 from sitetools.bench_search_share import measure_search, measure_section_links, measure_share_images
+from sitetools.comments_benchmark import measure_comment_build, measure_intake
 from sitetools.preview import preview_build
 
 CATEGORIES = ["Strategie", "Erfolgsmessung", "Kanäle und Inhalte", "Studien und Zahlen", "Praxis"]
@@ -256,8 +257,6 @@ def measure_feeds(bench: Bench) -> list[Figure]:
 
 
 # Further figures: each function gets the Bench and returns its Figures (append yours here).
-from sitetools.comments_benchmark import measure_comment_build, measure_intake  # noqa: E402
-
 MEASUREMENTS: list[Callable[[Bench], list[Figure]]] = [
     measure_live_reload,
     measure_recommendations,
