@@ -256,6 +256,25 @@ def measure_feeds(bench: Bench) -> list[Figure]:
     ]
 
 
+def measure_content_check(bench: Bench) -> list[Figure]:
+    """Content check: the full build against the same build without it (goal: ≤ 5 % of the build)."""
+    from pelican.settings import read_settings
+
+    settings = str(bench.project / "pelicanconf.py")
+    others = [name for name in read_settings(settings)["PLUGINS"] if name != "content_check"]
+    pelican = [str(bench.content), "-o", "{output}", "-q", "-s", settings]
+    full = Variant("full", PELICAN_CHILD, pelican)
+    without = Variant("ohne Prüfung", PELICAN_CHILD, [*pelican, "-e", f"PLUGINS={json.dumps(others)}"])
+    for round_number in range(bench.repeats):
+        for variant in (full, without) if round_number % 2 else (without, full):
+            _build_once(variant, bench.workdir / "out-content-check")
+    cpu = min(full.cpu_seconds) - min(without.cpu_seconds)
+    return [
+        Figure("Inhaltsprüfung: zusätzliche CPU-Zeit", cpu, "s"),
+        Figure("Inhaltsprüfung: Anteil am vollen Bau (CPU)", cpu / min(full.cpu_seconds), "×", 0.05),
+    ]
+
+
 # Further figures: each function gets the Bench and returns its Figures (append yours here).
 MEASUREMENTS: list[Callable[[Bench], list[Figure]]] = [
     measure_live_reload,
@@ -266,6 +285,7 @@ MEASUREMENTS: list[Callable[[Bench], list[Figure]]] = [
     measure_share_images,
     measure_section_links,
     measure_feeds,
+    measure_content_check,
 ]
 
 

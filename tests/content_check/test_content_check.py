@@ -364,3 +364,14 @@ def test_live_reload_reports_the_error_again_from_the_warm_cache_without_a_trace
         assert "Abbruch: 1 Fehler im Inhalt" in shown
         assert "Traceback" not in printed.out + printed.err
     assert (output / "gute-zeilen/index.html").is_file()  # the last good build stays online
+
+
+def test_another_plugins_fatal_error_ends_with_one_german_line_and_no_traceback(tmp_path):
+    text = GOOD + "\n    /// checklist | Kaputt\n    - [ ] Gut\n    Kein Punkt.\n    ///\n"
+    content = site(tmp_path, {"articles/gut.md": text})
+    result = run_pelican_cli(content, tmp_path / "out")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "content/articles/gut.md:13: „Kein Punkt.“ ist kein Punkt der Checkliste" in output
+    assert "Abbruch wegen der Meldung oben (pelican --fatal)" in output
+    assert "Traceback" not in output
