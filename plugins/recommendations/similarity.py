@@ -25,7 +25,7 @@ from .text import Analyzer, surface_forms
 
 logger = logging.getLogger(__name__)
 
-ANALYZER_VERSION = "1"  # bump when tokenising or stemming changes: it invalidates the cache
+ANALYZER_VERSION = "2"  # bump when tokenising or stemming changes: it invalidates the cache
 BLOCK_CELLS = 2_000_000  # cells of the similarity matrix computed at once (rows x articles)
 DENSE_LIMIT_BYTES = 32 * 1024 * 1024  # a term matrix up to this size ...
 DENSE_MIN_DENSITY = 0.05  # ... and at least this full is multiplied dense (BLAS), else sparse

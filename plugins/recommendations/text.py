@@ -38,6 +38,7 @@ STOP_WORDS = frozenset(
     dagegen darauf darin darüber kaum mehr meist meisten oft gar ganz gut neue neuen sowie statt
     trotz wer wem wen wäre wären hätte hätten heute gibt geht gilt lässt sagen sagt wurde wurden
     müssen muß sollen dürfen darf mag mögen möchte eher erst fast genau jedoch rund ebenfalls
+    beim bleibt gerade niemand vielleicht wirklich einfach viele vielen wenig weniger zwei drei
     """.split()
 )
 
