@@ -7,9 +7,11 @@ from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
 import markdown
+import pytest
 from bs4 import BeautifulSoup
 from helpers import ROOT
 from pelican.settings import read_settings
+from pelican.utils import slugify
 from section_links import SectionLinksExtension
 
 
@@ -29,6 +31,14 @@ def ids(soup: BeautifulSoup) -> list[str]:
 
 def test_ids_spell_out_umlauts_and_sharp_s():
     assert ids(render("## Größe & Maße\n\n### Für Übermorgen")) == ["groesse-und-masse", "fuer-uebermorgen"]
+
+
+@pytest.mark.parametrize(
+    "heading", ["Größe & Maße", "Für Übermorgen", "Café, Crème – „Zitat“", "Schritt 1: Ziele", "ÄÖÜ straße", "  ß  "]
+)
+def test_ids_match_pelicans_own_slugs(heading):
+    subs = read_settings(str(ROOT / "pelicanconf.py"))["SLUG_REGEX_SUBSTITUTIONS"]
+    assert SectionLinksExtension(regex_subs=subs).slug(heading) == slugify(heading, regex_subs=subs, use_unicode=True)
 
 
 def test_repeated_headings_and_theme_ids_get_a_number():
