@@ -29,8 +29,15 @@ def minify_file(path: Path) -> int:
     return len(source.encode()) - len(minified.encode())
 
 
+def enabled(settings: dict) -> bool:
+    """Whether this build lists the plugin (Pelican's signals stay connected across builds in one process)."""
+    return __package__ in settings.get("PLUGINS", [])
+
+
 def minify_theme_css(pelican) -> None:
     """Every .css file below the output's theme folder (Pelican's `finalized` signal)."""
+    if not enabled(pelican.settings):
+        return
     theme = Path(pelican.output_path) / pelican.settings["THEME_STATIC_DIR"]
     saved = sum(minify_file(path) for path in sorted(theme.rglob("*.css")))
     logger.debug("minify_css: %d bytes saved", saved)

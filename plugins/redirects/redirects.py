@@ -48,12 +48,15 @@ class Redirects:
 
     def __init__(self) -> None:
         self.targets: dict[PurePosixPath, tuple[str, str]] = {}
+        self.active = False
         self.settings: dict = {}
 
     def initialize(self, pelican) -> None:
         """Start a new build; declare the metadata keys."""
         self.targets = {}
         self.settings = pelican.settings
+        # Pelican's signals stay connected across builds in one process: act only where listed.
+        self.active = __package__ in pelican.settings.get("PLUGINS", [])
         pelican.settings.setdefault("PLUGIN_METADATA_KEYS", set()).update({"redirect_from", "wordpress_id"})
 
     def add(self, value: str, url: str, title: str, source: str) -> None:
@@ -66,6 +69,8 @@ class Redirects:
 
     def collect(self, generator) -> None:
         """Redirect_from of published articles and pages (drafts have no address yet)."""
+        if not self.active:
+            return
         contents = getattr(generator, "articles", None)
         contents = [*contents, *getattr(generator, "translations", [])] if contents is not None else []
         contents += [*getattr(generator, "pages", []), *getattr(generator, "hidden_pages", [])]
@@ -93,6 +98,8 @@ class Redirects:
 
     def write(self, pelican) -> None:
         """Write the pages into the finished output; never over a real page."""
+        if not self.active:
+            return
         self.read_file()
         output = Path(pelican.output_path)
         site = (self.settings.get("ABSOLUTE_SITEURL") or self.settings["SITEURL"]).rstrip("/")

@@ -54,8 +54,15 @@ def search_settings(settings: dict) -> dict:
     return merged
 
 
+def enabled(settings: dict) -> bool:
+    """Whether this build lists the plugin (Pelican's signals stay connected across builds in one process)."""
+    return __package__ in settings.get("PLUGINS", [])
+
+
 def add_search_page(pelican) -> None:
     """Make the theme show the search field and render `suche.html` as a direct template."""
+    if not enabled(pelican.settings):
+        return
     config = search_settings(pelican.settings)
     page_url = config["page_url"].strip("/") + "/"
     settings = pelican.settings
@@ -91,6 +98,8 @@ def _run(coroutine):
 
 def write_index(pelican) -> None:
     """Index the finished site (Pelican's `finalized` signal)."""
+    if not enabled(pelican.settings):
+        return
     config = search_settings(pelican.settings)
     output = Path(pelican.output_path)
     started = time.perf_counter()

@@ -94,8 +94,15 @@ class SectionLinksExtension(Extension):
         md.treeprocessors.register(SectionIdProcessor(md, self), "section_links", 5)
 
 
+def enabled(settings: dict) -> bool:
+    """Whether this build lists the plugin (Pelican's signals stay connected across builds in one process)."""
+    return __package__ in settings.get("PLUGINS", [])
+
+
 def add_extension(pelican) -> None:
     """Add the extension to Pelican's Markdown settings with the site's slug rules."""
+    if not enabled(pelican.settings):
+        return
     config = dict(DEFAULTS, **pelican.settings.get("SECTION_LINKS", {}))
     unknown = sorted(set(config) - set(DEFAULTS))
     if unknown:

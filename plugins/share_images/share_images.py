@@ -54,17 +54,22 @@ class ShareImages:
 
     def __init__(self) -> None:
         self.jobs: dict[str, Job] = {}
+        self.active = False
         self.config: dict = dict(DEFAULTS)
         self.content_path = Path()
 
     def initialize(self, pelican) -> None:
         """Read the settings and forget the previous build (live reload runs several builds)."""
+        self.jobs = {}
+        # Pelican's signals stay connected across builds in one process: act only where listed.
+        self.active = __package__ in pelican.settings.get("PLUGINS", [])
+        if not self.active:
+            return
         self.config = dict(DEFAULTS, **pelican.settings.get("SHARE_IMAGES", {}))
         unknown = sorted(set(self.config) - set(DEFAULTS))
         if unknown:
             raise ValueError(f"share_images: unknown key(s) {unknown} in SHARE_IMAGES; known: {sorted(DEFAULTS)}")
         self.content_path = Path(pelican.settings["PATH"])
-        self.jobs = {}
 
     def cache_dir(self) -> Path:
         """Where drawn images are kept between builds."""
@@ -91,6 +96,8 @@ class ShareImages:
 
     def add(self, content, kicker: str, site_name: str) -> None:
         """Plan the share image of one article or page and attach it."""
+        if not self.active:
+            return
         lead = self.lead_image(content)
         card = CardText(title=content.title, kicker=kicker, site_name=site_name)
         digest = hashlib.sha256(repr((RENDER_VERSION, card)).encode())
@@ -131,6 +138,8 @@ class ShareImages:
 
     def write(self, pelican) -> None:
         """Copy every planned image into the finished output (Pelican's `finalized` signal)."""
+        if not self.active:
+            return
         output = Path(pelican.output_path)
         for job in self.jobs.values():
             target = output / job.save_as
