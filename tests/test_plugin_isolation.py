@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from helpers import Site, build_site, write_files
 
-ARTICLE = {"articles/a.md": "Title: A\nDate: 2024-01-01\nCategory: Praxis\nRedirect_from: /alt/a/\n\n## Teil\n\nText.\n"}
+ARTICLE = {
+    "articles/a.md": "Title: A
+Date: 2024-01-01
+Category: Praxis
+Redirect_from: /alt/a/
+
+## Teil
+
+Text.
+"
+}
 
 
 def test_a_build_without_plugins_after_one_with_them_runs_none(tmp_path):
