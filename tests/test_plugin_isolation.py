@@ -5,15 +5,7 @@ from __future__ import annotations
 from helpers import Site, build_site, write_files
 
 ARTICLE = {
-    "articles/a.md": "Title: A
-Date: 2024-01-01
-Category: Praxis
-Redirect_from: /alt/a/
-
-## Teil
-
-Text.
-"
+    "articles/a.md": "Title: A\nDate: 2024-01-01\nCategory: Praxis\nRedirect_from: /alt/a/\n\n## Teil\n\nText.\n",
 }
 
 
