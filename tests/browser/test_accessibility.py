@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import ROOT
+from playwright.sync_api import expect
 
 from sitetools.site_pages import PAGE_TYPES, VIEWPORTS
 
@@ -162,7 +163,7 @@ def test_keyboard_ticks_and_resets_a_checklist(visit):
     progress = page.locator("form.checklist .checklist-progress")
     tab_until(page, lambda s: s["tag"] == "input" and s["inMain"])  # the first checkbox
     page.keyboard.press("Space")
-    assert progress.inner_text() == "1 von 6 erledigt"
+    expect(progress).to_have_text("1 von 6 erledigt")  # waits: the script updates after the event
     tab_until(page, lambda s: s["text"] == "Zurücksetzen")
     page.keyboard.press("Enter")
-    assert progress.inner_text() == "0 von 6 erledigt"
+    expect(progress).to_have_text("0 von 6 erledigt")
