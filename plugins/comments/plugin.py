@@ -93,22 +93,42 @@ def read_comments(folder: Path, timezone: str, renderer: CommentRenderer) -> lis
     return comments
 
 
+MAX_DEPTH = 5  # levels of replies shown, as WordPress' default; deeper replies join the deepest level
+
+
 def thread(comments: list[Comment]) -> list[Comment]:
-    """Link replies to their parents and return the top-level comments; bad reply_to ids are logged."""
+    """Link replies to their parents and return the top-level comments; bad reply_to ids are logged.
+
+    A reply to a comment at the deepest shown level is listed beside it (its reply_to stays), so a
+    long back-and-forth neither runs off a phone screen nor nests templates without end.
+    """
     by_id = {c.id: c for c in comments}
-    top = []
     for comment in comments:
-        parent = by_id.get(comment.reply_to) if comment.reply_to else None
-        if comment.reply_to and (parent is None or _loops(comment, by_id)):
+        if comment.reply_to and (comment.reply_to not in by_id or _loops(comment, by_id)):
             logger.error(
                 "comments: %s: Reply_to %r names no earlier comment of this article; fix or remove it",
                 comment.source_path,
                 comment.reply_to,
             )
             comment.reply_to = None
-            parent = None
-        (parent.replies if parent else top).append(comment)
+    top = []
+    for comment in comments:
+        if not comment.reply_to:
+            top.append(comment)
+            continue
+        holder = by_id[comment.reply_to]
+        while _depth(holder, by_id) >= MAX_DEPTH - 1:
+            holder = by_id[holder.reply_to]
+        holder.replies.append(comment)
     return top
+
+
+def _depth(comment: Comment, by_id: dict[str, Comment]) -> int:
+    """How many reply_to steps lead from comment to a top-level comment."""
+    depth = 0
+    while comment.reply_to:
+        comment, depth = by_id[comment.reply_to], depth + 1
+    return depth
 
 
 def _loops(comment: Comment, by_id: dict[str, Comment]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from helpers import ROOT, run_pelican_cli, write_files
 from pelican import signals
 
@@ -195,3 +196,20 @@ def test_data_model_for_feeds_and_theme(tmp_path):
     assert first.anchor == "comment-a1" and first.author == "Jana Beispiel"
     assert first.date.utcoffset() == timedelta(hours=1)
     assert first.content.startswith("<p>Ein <em>langer</em> Kommentar")
+
+
+def test_a_long_reply_chain_stops_nesting_at_five_levels(tmp_path):
+    chain = {
+        f"comments/beitrag/r{n}.md": f"Author: Person {n}\nDate: 2024-03-06 10:{n:02d}\n"
+        + (f"Reply_to: r{n - 1}\n" if n else "")
+        + f"\nAntwort {n}.\n"
+        for n in range(60)
+    }
+    content = write_files(tmp_path / "content", {"articles/beitrag.md": ARTICLE.format(extra=""), **chain})
+    result = run_pelican_cli(content, tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    soup = BeautifulSoup((tmp_path / "out/beitrag/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(soup.select("#kommentare li.comment")) == 60
+    deepest = max(len(li.find_parents("li", class_="comment")) for li in soup.select("#kommentare li.comment"))
+    assert deepest == 4  # five levels: the top comment and four levels of replies
+    assert soup.select_one("#comment-r59").find_parent("li", class_="comment")["id"] == "comment-r3"
