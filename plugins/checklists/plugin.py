@@ -22,7 +22,7 @@ from pelican.generators import Generator
 from pelican.readers import MarkdownReader as PelicanMarkdownReader
 from pelican.utils import get_relative_path, slugify
 
-from .extension import ChecklistExtension, find_problems
+from .extension import ChecklistExtension
 from .syntax import Checklist
 
 logger = logging.getLogger(__name__)
@@ -86,11 +86,6 @@ def source_name(settings: dict, source_path: str) -> str:
         return str(path.relative_to(Path(settings["PATH"]).resolve().parent))
     except ValueError:
         return str(path)
-
-
-def lint_markdown(lines: list[str], settings: dict) -> list[tuple[int, str]]:
-    """Checklist problems of one Markdown file as (line, message), for the content lint (`invoke check`)."""
-    return find_problems(lines, partial(site_slugify, settings))
 
 
 class MarkdownReader(PelicanMarkdownReader):
