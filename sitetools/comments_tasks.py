@@ -53,6 +53,11 @@ def _moderator():
     return Moderator(queue, comments_dir, settings["TIMEZONE"], settings["AUTHOR"])
 
 
+def _shown(path: Path) -> Path:
+    """A written comment file, relative to the project where it lies inside it."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def _run(step):
     """Run a moderation step and turn its errors into a clear exit."""
     from comments.api import RemoteError
@@ -127,7 +132,7 @@ def approve(c, comment_id, strip_links=False, note=None):
         return
     for one in ids:
         path = _run(lambda one=one: moderator.approve(one, strip=strip_links, note=note))
-        print(f"Freigeschaltet: {one} -> {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+        print(f"Freigeschaltet: {one} -> {_shown(path)}")
     print(NEXT_STEP)
 
 
@@ -143,7 +148,7 @@ def reject(c, comment_id):
 def reply(c, comment_id, body=""):
     """Publish your reply to a comment (approves the comment too if it still waits)."""
     path = _run(lambda: _moderator().reply(comment_id, body))
-    print(f"Antwort gespeichert: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    print(f"Antwort gespeichert: {_shown(path)}")
     print(NEXT_STEP)
 
 

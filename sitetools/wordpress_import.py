@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import tempfile
+import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from markdownify import MarkdownConverter
+from markupsafe import Markup
 from pelican.utils import slugify
 
 logger = logging.getLogger(__name__)
@@ -100,7 +102,7 @@ def parse_export(data: bytes) -> tuple[object, dict[str, str]]:
             "Die Datei enthält eine DTD oder Entitäten, wie sie WordPress nie schreibt; aus Sicherheitsgründen "
             f"wird sie nicht gelesen ({type(exc).__name__})."
         ) from exc
-    except Exception as exc:  # ElementTree.ParseError and friends: not well-formed XML
+    except ElementTree.ParseError as exc:
         raise ImportError_(f"Die Datei ist kein lesbares XML ({exc}).") from exc
     channel = root.find("channel") if root.tag == "rss" else None
     wp = next(
@@ -251,7 +253,7 @@ class WordPressImport:
             if not draft:
                 self.used_terms["category"].update(categories[:1])
                 self.used_terms["tag"].update(tags)
-        excerpt = " ".join(BeautifulText.strip(html.unescape(_text(item, "excerpt:encoded", ns))).split())
+        excerpt = " ".join(Markup(_text(item, "excerpt:encoded", ns)).striptags().split())  # tags out, entities decoded
         if excerpt:
             meta.append(("Summary", excerpt))
         meta.append(("Slug", post.slug))
@@ -525,15 +527,6 @@ class WordPressImport:
         return Path(name)
 
 
-class BeautifulText:
-    """Plain text from a snippet of HTML."""
-
-    TAG_RE = re.compile(r"<[^>]+>")
-
-    @classmethod
-    def strip(cls, value: str) -> str:
-        """The text without tags."""
-        return cls.TAG_RE.sub(" ", value)
 
 
 def autop(text: str) -> str:
