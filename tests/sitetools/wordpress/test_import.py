@@ -15,7 +15,7 @@ from helpers import ROOT, Site, run_pelican_cli
 from pelican.settings import read_settings
 
 from sitetools.linkcheck import check_site
-from sitetools.wordpress_import import ImportError_, WordPressImport
+from sitetools.wordpress import ImportError_, WordPressImport
 
 HERE = Path(__file__).resolve().parent
 EXPORT = HERE / "export.xml"
