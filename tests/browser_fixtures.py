@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 
-from sitetools.browser import launch_chromium
 from sitetools.devserver import make_server
-from sitetools.headers import SECURITY_HEADERS
-from sitetools.site_pages import DESKTOP
+from sitetools.qa.browser import launch_chromium
+from sitetools.qa.headers import SECURITY_HEADERS
+from sitetools.qa.site_pages import DESKTOP
 
 RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];

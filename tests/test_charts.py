@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from sitetools.site_pages import PHONE
+from sitetools.qa.site_pages import PHONE
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 CHARTS = sorted((ROOT / "content" / "images").glob("*.svg"))

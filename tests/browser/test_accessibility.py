@@ -11,7 +11,7 @@ import pytest
 from helpers import ROOT
 from playwright.sync_api import expect
 
-from sitetools.site_pages import PAGE_TYPES, VIEWPORTS
+from sitetools.qa.site_pages import PAGE_TYPES, VIEWPORTS
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitetools.site_pages import DESKTOP, PAGE_TYPES, PHONE
+from sitetools.qa.site_pages import DESKTOP, PAGE_TYPES, PHONE
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 from helpers import build_site, write_files
 
 from sitetools.devserver import make_server
-from sitetools.headers import SECURITY_HEADERS
+from sitetools.qa.headers import SECURITY_HEADERS
 
 pytestmark = pytest.mark.browser
 

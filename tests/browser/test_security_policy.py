@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitetools.headers import SECURITY_HEADERS
-from sitetools.site_pages import PAGE_TYPES
+from sitetools.qa.headers import SECURITY_HEADERS
+from sitetools.qa.site_pages import PAGE_TYPES
 
 pytestmark = pytest.mark.browser
 

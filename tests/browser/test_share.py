@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sitetools.site_pages import PAGE_TYPES
+from sitetools.qa.site_pages import PAGE_TYPES
 
 pytestmark = pytest.mark.browser
 ARTICLE = PAGE_TYPES["article"][0]

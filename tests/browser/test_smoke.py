@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitetools.site_pages import PAGE_TYPES
+from sitetools.qa.site_pages import PAGE_TYPES
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from feeds.catalogue import MIME_TYPES
 
-from sitetools.headers import DEPLOY, SECURITY_HEADERS
+from sitetools.qa.headers import DEPLOY, SECURITY_HEADERS
 
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
 LOCATION_RE = re.compile(r'location ~ (?P<regex>\S+) \{\s*types \{ \}\s*default_type "(?P<type>[^"]+)";\s*\}')

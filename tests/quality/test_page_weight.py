@@ -3,7 +3,7 @@ render-blocking (the figures are printed by `invoke audit`)."""
 
 from __future__ import annotations
 
-from sitetools.audit import PAGE_BUDGET_BYTES, article_pages, audit_site, page_weight
+from sitetools.qa.audit import PAGE_BUDGET_BYTES, article_pages, audit_site, page_weight
 
 
 def test_article_pages_stay_within_the_budget(starter_site):

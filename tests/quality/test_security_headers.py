@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitetools.headers import SECURITY_HEADERS, headers_from_nginx
+from sitetools.qa.headers import SECURITY_HEADERS, headers_from_nginx
 
 REQUIRED = {
     "Content-Security-Policy",

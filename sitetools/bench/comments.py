@@ -1,4 +1,4 @@
-"""Comment figures for `invoke bench` (two entries of sitetools.benchmark.MEASUREMENTS).
+"""Comment figures for `invoke bench` (two entries of sitetools.bench.run.MEASUREMENTS).
 
 Build: the benchmark corpus built with our full settings, without and with ten approved comments
 per article (10,000 for 1,000 articles; budget: ≤ 1.15× the CPU time). Intake: valid posts from
@@ -21,6 +21,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from sitetools.bench.core import PELICAN_CHILD, Figure, Variant, build_once, sentence
+
 COMMENTS_PER_ARTICLE = 10
 BUILD_BUDGET = 1.15
 INTAKE_POSTS = 2000
@@ -30,6 +32,8 @@ import sys
 from pathlib import Path
 from waitress import create_server
 from comments.intake import IntakeApp, IntakeConfig
+
+from sitetools.bench.core import PELICAN_CHILD, Figure, Variant, build_once, sentence
 
 config = IntakeConfig(db_path=Path(sys.argv[1]), manifest_path=Path(sys.argv[2]), rate_limit=0)
 server = create_server(IntakeApp(config), host="127.0.0.1", port=0, threads=8)
@@ -41,8 +45,6 @@ server.run()
 def write_comments(content: Path, slugs: list[str], count: int, seed: int = 2013) -> None:
     """Write count comment files over the articles with these slugs (every fifth one a reply)."""
     from comments.model import Comment, write_comment_file
-
-    from sitetools.benchmark import _sentence
 
     rng = random.Random(seed)
     start = datetime(2024, 1, 1, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -57,7 +59,7 @@ def write_comments(content: Path, slugs: list[str], count: int, seed: int = 2013
             reply_to=earlier[-1] if earlier and n % 5 == 0 else None,
             by_site_author=n % 5 == 0,
             website="https://example.org/" if n % 3 == 0 else None,
-            body=" ".join(_sentence(rng) for _ in range(rng.randint(1, 4))),
+            body=" ".join(sentence(rng) for _ in range(rng.randint(1, 4))),
         )
         write_comment_file(content / "comments", slug, comment)
         earlier.append(comment.id)
@@ -65,7 +67,6 @@ def write_comments(content: Path, slugs: list[str], count: int, seed: int = 2013
 
 def measure_comment_build(bench) -> list:
     """CPU time of the full build without and with ten approved comments per article."""
-    from sitetools.benchmark import PELICAN_CHILD, Figure, Variant, _build_once
 
     settings = str(bench.project / "pelicanconf.py")
     with_comments = bench.workdir / "mit-kommentaren" / "content"
@@ -73,13 +74,13 @@ def measure_comment_build(bench) -> list:
     plain = Variant("ohne", PELICAN_CHILD, [str(bench.content), "-o", "{output}", "-q", "-s", settings])
     commented = Variant("mit", PELICAN_CHILD, [str(with_comments), "-o", "{output}", "-q", "-s", settings])
     output = bench.workdir / "kommentare-out"
-    _build_once(plain, output)  # its manifest names the slugs Pelican gave the articles
+    build_once(plain, output)  # its manifest names the slugs Pelican gave the articles
     slugs = sorted(json.loads((output / "kommentare/manifest.json").read_text(encoding="utf-8"))["articles"])
     count = COMMENTS_PER_ARTICLE * len(slugs)
     write_comments(with_comments, slugs, count)
     for round_number in range(bench.repeats):
         for variant in (commented, plain) if round_number % 2 == 0 else (plain, commented):
-            _build_once(variant, output)
+            build_once(variant, output)
     ratio = min(commented.cpu_seconds) / min(plain.cpu_seconds)
     return [
         Figure(f"Kommentare: voller Bau ohne Kommentare, {len(slugs)} Artikel (CPU)", min(plain.cpu_seconds), "s"),
@@ -92,8 +93,6 @@ def measure_comment_build(bench) -> list:
 def measure_intake(bench) -> list:
     """Valid posts per second to the intake under waitress on loopback, and how many got lost."""
     from comments.queue import CommentQueue
-
-    from sitetools.benchmark import Figure
 
     folder = bench.workdir / "annahme"
     manifest = folder / "kommentare" / "manifest.json"

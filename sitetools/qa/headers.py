@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 NGINX_HEADER_RE = re.compile(r'^\s*add_header\s+(?P<name>[\w-]+)\s+"(?P<value>[^"]*)"\s+always;', re.MULTILINE)
 
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from invoke import Collection, Exit, task
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))  # the comments.* tasks use the intake of plugins/comments
 
 from sitetools import releases
@@ -153,9 +153,9 @@ def serve(c, port: int = CONFIG["port"], host: str = CONFIG["host"]):
 @task(help={"port": "Port auf 127.0.0.1 (Standard 8000)", "host": "Adresse, auf der die Vorschau erreichbar ist"})
 def livereload(c, port: int = CONFIG["port"], host: str = CONFIG["host"]):
     """Vorschau mit Live-Reload und Kommentar-Annahme: baut neu bei jeder Änderung in content/, theme/, plugins/."""
-    from sitetools.comments_tasks import intake_app
     from sitetools.devserver import describe_bind_error, livereload_server, site_app
     from sitetools.preview import preview_build
+    from tasks.comments import intake_app
 
     def rebuild_preview() -> None:
         started = time.perf_counter()
@@ -322,7 +322,7 @@ def _rollback(directory: Path | None) -> None:
 @task(help={"target": "Ordner für die PNGs (Standard screenshots/)", "dark": "auch im dunklen Farbschema"})
 def screenshots(c, target: str = "screenshots", dark: bool = True):
     """Baut die Seite und speichert Bildschirmfotos jedes Seitentyps bei 1280 px und 390 px Breite."""
-    from sitetools.screenshots import take_screenshots
+    from sitetools.qa.screenshots import take_screenshots
 
     build(c)
     written = take_screenshots(CONFIG["output"], ROOT / target, ("light", "dark") if dark else ("light",))
@@ -332,7 +332,7 @@ def screenshots(c, target: str = "screenshots", dark: bool = True):
 @task(help={"lighthouse": "zusätzlich Lighthouse (aus tools/lighthouse/, mit Debians chromium) auf den Artikel"})
 def audit(c, lighthouse: bool = False):
     """Baut die Seite und prüft Seitengewicht (HTML+CSS+JS), fremde und blockierende Ressourcen, Links."""
-    from sitetools.audit import PAGE_BUDGET_BYTES, article_pages, audit_site
+    from sitetools.qa.audit import PAGE_BUDGET_BYTES, article_pages, audit_site
 
     build(c)
     output = CONFIG["output"]
@@ -364,8 +364,8 @@ def _lighthouse() -> None:
     import threading
 
     from sitetools.devserver import make_server
-    from sitetools.lighthouse import LighthouseError, run_lighthouse
-    from sitetools.site_pages import PAGE_TYPES
+    from sitetools.qa.lighthouse import LighthouseError, run_lighthouse
+    from sitetools.qa.site_pages import PAGE_TYPES
 
     server = make_server(CONFIG["output"], "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -390,7 +390,7 @@ def _lighthouse() -> None:
 )
 def bench(c, articles: int = 1000, repeats: int = 2):
     """Misst Bauzeit und Speicher: Pelican pur, unser Theme, die volle Seite, invoke build, Live-Reload."""
-    from sitetools.benchmark import run_benchmark
+    from sitetools.bench.run import run_benchmark
 
     run_benchmark(articles=articles, repeats=repeats, project=ROOT)
 
@@ -421,7 +421,6 @@ def import_wordpress(c, export: str, uploads: str = "", dry_run: bool = False, f
     """Move a WordPress export into content/: posts, pages, images, comments, pingbacks and old URLs."""
     from comments.intake import config_from_settings
     from comments.queue import CommentQueue
-
     from sitetools.wordpress_import import ImportError_, WordPressImport
 
     settings = _settings(CONFIG["settings"])
@@ -448,7 +447,7 @@ def import_wordpress(c, export: str, uploads: str = "", dry_run: bool = False, f
 
 # The namespace: every task of this module plus `invoke comments.*`. Keep this block at the end,
 # so tasks added above are part of it (tests/comments/test_tasks.py checks that none is missing).
-from sitetools import comments_tasks
+from tasks import comments as comments_tasks
 
 ns = Collection.from_module(sys.modules[__name__])
 ns.add_collection(comments_tasks.namespace)

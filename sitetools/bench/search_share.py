@@ -13,10 +13,8 @@ import asyncio
 import shutil
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # sitetools.benchmark imports this module: its names are imported where used
-    from sitetools.benchmark import Bench, Figure
+from sitetools.bench.core import PELICAN_CHILD, Bench, Figure, Variant, build_once, timed
 
 SEARCH_BUDGET = 0.10
 SECTION_LINKS_BUDGET = 0.03
@@ -24,12 +22,11 @@ SECTION_LINKS_BUDGET = 0.03
 
 def _full_build(bench: Bench, output: Path) -> float:
     """Build the corpus with our settings in a child process; its CPU seconds (the least of the repeats)."""
-    from sitetools.benchmark import PELICAN_CHILD, Variant, _build_once
 
     variant = Variant("full", PELICAN_CHILD, [str(bench.content), "-o", "{output}", "-q", "-s",
                                               str(bench.project / "pelicanconf.py")])  # fmt: skip
     for _ in range(bench.repeats):
-        _build_once(variant, output)
+        build_once(variant, output)
     return min(variant.cpu_seconds)
 
 
@@ -37,8 +34,8 @@ def _query_bytes(output: Path, query: str) -> tuple[int, int]:
     """Bytes of Pagefind files chromium loads for one query on the search page, and the result count."""
     from playwright.sync_api import sync_playwright
 
-    from sitetools.browser import launch_chromium
     from sitetools.devserver import make_server
+    from sitetools.qa.browser import launch_chromium
 
     server = make_server(output, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -63,8 +60,6 @@ def measure_search(bench: Bench) -> list[Figure]:
     """The indexing step's share of the full build, the index size and one query's download."""
     from search.search import DEFAULTS, _write_index
 
-    from sitetools.benchmark import Figure, timed
-
     output = bench.workdir / "search-out"
     build_cpu = _full_build(bench, output)
     bundle = output / DEFAULTS["bundle_dir"]
@@ -85,8 +80,6 @@ def measure_search(bench: Bench) -> list[Figure]:
 def measure_share_images(bench: Bench) -> list[Figure]:
     """Drawing every share card anew against finding them cached (copying only)."""
     from share_images.cards import CardText, draw_card, png_bytes
-
-    from sitetools.benchmark import Figure, timed
 
     titles = [p.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("Title: ")
               for p in sorted((bench.content / "articles").glob("*.md"))]  # fmt: skip
@@ -116,8 +109,6 @@ def measure_section_links(bench: Bench) -> list[Figure]:
     import markdown
     from pelican.settings import read_settings
     from section_links import SectionLinksExtension
-
-    from sitetools.benchmark import Figure, timed
 
     settings = read_settings(str(bench.project / "pelicanconf.py"))
     sources = sorted((bench.content / "articles").glob("*.md"))

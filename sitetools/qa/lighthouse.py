@@ -12,9 +12,9 @@ import os
 import subprocess
 from pathlib import Path
 
-from sitetools.browser import CHROMIUM, CHROMIUM_ARGS
+from sitetools.qa.browser import CHROMIUM, CHROMIUM_ARGS
 
-TOOL_DIR = Path(__file__).resolve().parent.parent / "tools" / "lighthouse"
+TOOL_DIR = Path(__file__).resolve().parents[2] / "tools" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 

@@ -19,10 +19,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from sitetools.benchmark import Bench, Figure
+from sitetools.bench.core import Bench, Figure
 
 # One BLAS thread for both variants: comparable figures on a shared machine.
 SINGLE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -102,7 +100,7 @@ started = time.perf_counter()
 import numpy, scipy.sparse
 import_s = time.perf_counter() - started
 from recommendations.similarity import Document, Model, TermCache, Weights
-from sitetools.bench_recommendations import make_documents
+from sitetools.bench.recommendations import make_documents
 
 documents = make_documents(count)
 gc.collect()
@@ -189,7 +187,6 @@ def run_recommendation_benchmark(project: Path, sizes: tuple[int, ...] = (1000, 
 
 def measure_recommendations(bench: Bench) -> list[Figure]:
     """MEASUREMENTS entry: the recommendation step for 1,000 and 10,000 articles, against gensim."""
-    from sitetools.benchmark import Figure
 
     results = run_recommendation_benchmark(bench.project)
     figures = []

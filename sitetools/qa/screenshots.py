@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from sitetools.browser import launch_chromium
 from sitetools.devserver import make_server
-from sitetools.site_pages import PAGE_TYPES, VIEWPORTS
+from sitetools.qa.browser import launch_chromium
+from sitetools.qa.site_pages import PAGE_TYPES, VIEWPORTS
 
 
 def take_screenshots(site: Path, target: Path, schemes: tuple[str, ...] = ("light", "dark")) -> list[Path]:

@@ -1,0 +1,1 @@
+"""Quality tooling (requirements-dev.txt): audit, Lighthouse, screenshots, browser, page types, headers."""
