@@ -60,10 +60,18 @@ def _json(status: int, data: dict) -> tuple[int, list[tuple[str, str]], bytes]:
 class RemoteQueue:
     """The queue of a remote intake, with the methods of CommentQueue the moderation uses."""
 
-    def __init__(self, base_url: str, token: str, timeout: float = 15) -> None:
-        self.base = base_url.rstrip("/") + "/kommentare/api/"
+    def __init__(self, base_url: str, token: str, timeout: float = 15, mount: str = "/kommentare/") -> None:
+        """mount: the intake's path (``comments.plugin.intake_mount(settings)``, from COMMENTS["intake_path"])."""
+        self.base = base_url.rstrip("/") + "/" + mount.strip("/") + "/api/"
         self.token = token
         self.timeout = timeout
+
+    @classmethod
+    def for_settings(cls, base_url: str, token: str, settings: dict) -> RemoteQueue:
+        """The remote queue at the intake path the site's COMMENTS setting names."""
+        from .plugin import intake_mount
+
+        return cls(base_url, token, mount=intake_mount(settings))
 
     def _call(self, method: str, path: str) -> dict | None:
         request = urllib.request.Request(

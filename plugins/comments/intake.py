@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from plugins.pluginkit import output_file
+
 from .model import SLUG_RE, clean_text
 from .queue import CommentQueue
 from .webmention import FetchLimits, WebmentionError, check_url, normalize, verify
@@ -404,7 +406,7 @@ def _json(status: int, data: dict) -> tuple[int, list[tuple[str, str]], bytes]:
 def config_from_settings(settings: dict, output: Path | None = None) -> IntakeConfig:
     """The intake's configuration from Pelican settings, with COMMENTS_DB, COMMENTS_RATE_LIMIT and
     COMMENTS_TOKEN from the environment taking precedence."""
-    from .plugin import comment_settings, setting_from_env
+    from .plugin import comment_settings, intake_mount, queue_path, setting_from_env
 
     options = comment_settings(settings)
     output = Path(output or settings["OUTPUT_PATH"])
@@ -414,8 +416,8 @@ def config_from_settings(settings: dict, output: Path | None = None) -> IntakeCo
     except ValueError:
         raise ValueError(f"COMMENTS_RATE_LIMIT must be a whole number (0 turns it off), not {rate_limit!r}") from None
     return IntakeConfig(
-        db_path=Path(setting_from_env(settings, "COMMENTS_DB", "var/kommentare.sqlite3")),
-        manifest_path=output / options["manifest"],
+        db_path=queue_path(settings),
+        manifest_path=output_file(settings, options["manifest"], 'COMMENTS["manifest"]', output),
         rate_limit=rate_limit,
         rate_window_seconds=options["rate_window_seconds"],
         max_body_chars=options["max_body_chars"],
@@ -431,7 +433,7 @@ def config_from_settings(settings: dict, output: Path | None = None) -> IntakeCo
         if options["webmention"]
         else None,
         notify=_notifier(settings),
-        mount="/" + options["intake_path"].strip("/") + "/",
+        mount=intake_mount(settings),
     )
 
 

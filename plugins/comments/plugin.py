@@ -11,6 +11,16 @@ from zoneinfo import ZoneInfo
 
 from pelican import signals
 
+from plugins.pluginkit import (
+    PluginSettingsError,
+    absolute_siteurl,
+    active,
+    options,
+    output_file,
+    relative_output,
+    write_atomic,
+)
+
 from .model import Comment, CommentFileError, parse_comment_file
 from .render import CommentRenderer
 
@@ -37,8 +47,24 @@ OPEN_VALUES = {"open": True, "closed": False}
 
 
 def comment_settings(settings: dict) -> dict:
-    """The plugin's settings: COMMENTS merged over DEFAULTS."""
-    return dict(DEFAULTS, **(settings.get(SETTING) or {}))
+    """The plugin's settings: COMMENTS merged over DEFAULTS and checked (PluginSettingsError names the key)."""
+    merged = options(settings, SETTING, DEFAULTS)
+    relative_output(merged["manifest"], f'{SETTING}["manifest"]')
+    relative_output(merged["intake_path"], f'{SETTING}["intake_path"]')
+    return merged
+
+
+def intake_mount(settings: dict) -> str:
+    """The URL path of the intake below the site root, "/kommentare/" (COMMENTS["intake_path"])."""
+    return "/" + comment_settings(settings)["intake_path"].strip("/") + "/"
+
+
+def queue_path(settings: dict) -> Path:
+    """The moderation queue's SQLite file: $COMMENTS_DB, else the COMMENTS_DB setting, else var/ beside content/."""
+    configured = setting_from_env(settings, "COMMENTS_DB", None)
+    if configured:
+        return Path(configured)
+    return Path(settings.get("PATH") or "content").resolve().parent / "var" / "kommentare.sqlite3"
 
 
 def setting_from_env(settings: dict, name: str, default):
@@ -48,7 +74,7 @@ def setting_from_env(settings: dict, name: str, default):
 
 def _enabled(settings: dict) -> bool:
     """Whether this build lists the plugin (signals stay connected across builds in one process)."""
-    return __package__ in settings.get("PLUGINS", [])
+    return active(settings, __package__)
 
 
 def _initialized(pelican) -> None:
@@ -56,12 +82,10 @@ def _initialized(pelican) -> None:
     if not _enabled(pelican.settings):
         return
     pelican.settings.setdefault("PLUGIN_METADATA_KEYS", set()).update(METADATA_KEYS)
-    unknown = set(pelican.settings.get(SETTING) or {}) - set(DEFAULTS)
-    if unknown:
-        logger.warning("comments: unknown keys in %s: %s (known: %s)", SETTING, sorted(unknown), sorted(DEFAULTS))
-    days = comment_settings(pelican.settings)["close_after_days"]
-    if days is not None and (not isinstance(days, int) or days < 0):
-        logger.error("comments: %s['close_after_days'] must be a whole number of days or None", SETTING)
+    merged = comment_settings(pelican.settings)  # raises PluginSettingsError: Pelican stops at start-up
+    days = merged["close_after_days"]
+    if days is not None and (not isinstance(days, int) or isinstance(days, bool) or days < 0):
+        raise PluginSettingsError(f"{SETTING}['close_after_days'] must be a whole number of days or None")
 
 
 def comments_open(article, settings: dict) -> bool:
@@ -196,7 +220,7 @@ def write_intake_files(generator, writer) -> None:
 def write_manifest(generator) -> None:
     """Write the manifest the intake reads: every published article, open or not, with its comment ids."""
     manifest = {
-        "site": generator.settings.get("ABSOLUTE_SITEURL") or generator.settings.get("SITEURL", ""),
+        "site": absolute_siteurl(generator.settings),
         "articles": {
             article.slug: {
                 "url": article.url,
@@ -207,11 +231,9 @@ def write_manifest(generator) -> None:
             for article in generator.articles
         }
     }
-    path = Path(generator.output_path) / comment_settings(generator.settings)["manifest"]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(".tmp")
-    temp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    temp.replace(path)
+    key = f'{SETTING}["manifest"]'
+    path = output_file(generator.settings, comment_settings(generator.settings)["manifest"], key, generator.output_path)
+    write_atomic(path, json.dumps(manifest, ensure_ascii=False, indent=1))
 
 
 def register() -> None:

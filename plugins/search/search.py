@@ -16,6 +16,8 @@ from pathlib import Path
 from pagefind.index import IndexConfig, PagefindIndex
 from pelican import signals
 
+from plugins.pluginkit import PluginSettingsError, active, options, output_file, relative_output
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
@@ -36,27 +38,26 @@ UNUSED_BUNDLE_FILES = (
 )
 
 
-class SearchSettingsError(ValueError):
+class SearchSettingsError(PluginSettingsError):
     """The SEARCH setting is not usable; the message says which key and what to do."""
 
 
 def search_settings(settings: dict) -> dict:
     """The SEARCH setting merged over DEFAULTS, checked."""
-    merged = dict(DEFAULTS, **settings.get("SEARCH", {}))
-    unknown = sorted(set(merged) - set(DEFAULTS))
-    if unknown:
-        raise SearchSettingsError(f"search: unknown key(s) {unknown} in SEARCH; known: {sorted(DEFAULTS)}")
-    for key in ("language", "bundle_dir", "page_url"):
-        if not isinstance(merged[key], str) or not merged[key].strip("/"):
-            raise SearchSettingsError(f"search: SEARCH[{key!r}] must be a non-empty string")
-    if ".." in Path(merged["bundle_dir"]).parts:
-        raise SearchSettingsError("search: SEARCH['bundle_dir'] must stay inside the output directory")
+    try:
+        merged = options(settings, "SEARCH", DEFAULTS)
+        for key in ("language", "page_url"):
+            if not merged[key].strip("/"):
+                raise SearchSettingsError(f"SEARCH[{key!r}] must be a non-empty string")
+        relative_output(merged["bundle_dir"], 'SEARCH["bundle_dir"]')
+    except PluginSettingsError as exc:
+        raise SearchSettingsError(f"search: {exc}") from None
     return merged
 
 
 def enabled(settings: dict) -> bool:
     """Whether this build lists the plugin (Pelican's signals stay connected across builds in one process)."""
-    return __package__ in settings.get("PLUGINS", [])
+    return active(settings, __package__)
 
 
 def add_search_page(pelican) -> None:
@@ -79,7 +80,7 @@ async def _write_index(output: Path, config: dict) -> int:
     index_config = IndexConfig(
         force_language=config["language"],
         exclude_selectors=list(config["exclude_selectors"]),
-        output_path=str(output / config["bundle_dir"]),
+        output_path=str(output_file({}, config["bundle_dir"], 'SEARCH["bundle_dir"]', output=output)),
     )
     async with PagefindIndex(config=index_config) as index:
         indexed = await index.add_directory(str(output))
@@ -108,8 +109,9 @@ def write_index(pelican) -> None:
     except Exception as exc:  # the Pagefind service reports failures as plain exceptions
         logger.error("search: Pagefind could not index %s: %s", output, exc)
         return
+    bundle = output_file({}, config["bundle_dir"], 'SEARCH["bundle_dir"]', output=output)
     for name in UNUSED_BUNDLE_FILES:
-        (output / config["bundle_dir"] / name).unlink(missing_ok=True)
+        (bundle / name).unlink(missing_ok=True)
     if pages == 0:
         logger.warning("search: nothing to index in %s (no page marks data-pagefind-body)", output)
     logger.info("search: %d pages indexed in %.2f s", pages, time.perf_counter() - started)
