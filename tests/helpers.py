@@ -28,9 +28,12 @@ def build_site(content: Path, output: Path, settings_file: Path = ROOT / "pelica
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    # Every cache (Pelican's, the recommendations' term counts, the share images) lives in CACHE_PATH:
+    # beside the output in the test's tmp dir, never in the project.
+    cache = str(output.parent / f"{output.name}.cache")
     settings = read_settings(
         str(settings_file),
-        override={"PATH": str(content), "OUTPUT_PATH": str(output), **overrides},
+        override={"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": cache, **overrides},
     )
     errors = _ErrorCollector()
     logging.getLogger().addHandler(errors)

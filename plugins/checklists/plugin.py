@@ -22,6 +22,8 @@ from pelican.generators import Generator
 from pelican.readers import MarkdownReader as PelicanMarkdownReader
 from pelican.utils import get_relative_path, slugify
 
+from plugins.pluginkit import active, options
+
 from .extension import ChecklistExtension
 from .syntax import Checklist
 
@@ -37,9 +39,9 @@ DOWNLOAD_KEY = "checklisten-druckseite/{id}"  # where `{filename}` links find a 
 DOWNLOAD_LINK_RE = re.compile(r'<p class="checklist-download">.*?</p>\s*', re.S)
 
 
-def options(settings: dict) -> dict[str, Any]:
-    """The plugin's settings merged over DEFAULTS."""
-    return dict(DEFAULTS, **settings.get("CHECKLISTS", {}))
+def checklist_options(settings: dict) -> dict[str, Any]:
+    """The plugin's settings merged over DEFAULTS and checked (PluginSettingsError names the key)."""
+    return options(settings, "CHECKLISTS", DEFAULTS)
 
 
 def site_slugify(settings: dict, text: str) -> str:
@@ -60,13 +62,9 @@ def download_href(checklist_id: str) -> str:
 def add_extension(pelican) -> None:
     """Check the CHECKLISTS setting; put the extension into a copy of MARKDOWN (never the module's dict)."""
     settings = pelican.settings
-    unknown = sorted(set(settings.get("CHECKLISTS", {})) - set(DEFAULTS))
-    if unknown:
-        logger.warning(
-            "checklists: unknown key(s) %s in the CHECKLISTS setting; known are %s",
-            ", ".join(unknown),
-            ", ".join(DEFAULTS),
-        )
+    if not active(settings, __package__):
+        return
+    checklist_options(settings)
     markdown = dict(settings.get("MARKDOWN", {}))
     extensions = [e for e in markdown.get("extensions", []) if not isinstance(e, ChecklistExtension)]
     extensions.append(
@@ -115,6 +113,8 @@ class MarkdownReader(PelicanMarkdownReader):
 
 def use_checklist_reader(readers) -> None:
     """Read Markdown with our MarkdownReader (when Pelican's is enabled at all)."""
+    if not active(readers.settings, __package__):
+        return
     for extension in MarkdownReader.file_extensions:
         if readers.reader_classes.get(extension) is PelicanMarkdownReader:
             readers.reader_classes[extension] = MarkdownReader
@@ -132,7 +132,7 @@ class ChecklistPagesGenerator(Generator):
 
     def generate_context(self) -> None:
         """Pair each checklist with its article, reject ids used twice, register printable pages."""
-        self.options = options(self.settings)
+        self.options = checklist_options(self.settings)
         self.entries: list[tuple[Any, Checklist]] = []
         first: dict[str, Any] = {}
         for content in chain(self.context.get("articles", []), self.context.get("pages", [])):
@@ -194,9 +194,9 @@ def checklist_html(content_html: str, checklist: Checklist) -> str:
     return DOWNLOAD_LINK_RE.sub("", content_html[start:end])
 
 
-def get_generators(pelican) -> type[Generator]:
+def get_generators(pelican) -> type[Generator] | None:
     """The generator for `/checklisten/` and the printable pages."""
-    return ChecklistPagesGenerator
+    return ChecklistPagesGenerator if active(pelican.settings, __package__) else None
 
 
 def register() -> None:

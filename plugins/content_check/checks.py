@@ -12,6 +12,8 @@ from urllib.parse import unquote, urlparse
 from babel.dates import format_date
 from pelican.contents import Article, Content
 
+from plugins.pluginkit import lead_image
+
 from .problems import Problem, first_line_with, header_line, shown_path
 
 IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -70,9 +72,10 @@ def check_metadata_findings(obj: Content) -> Iterator[Problem]:
 def check_lead_image(obj: Content, static_content: dict) -> Iterator[Problem]:
     """`Image:` must name a static file of the site (images/x.svg or {static}/images/x.svg)."""
     image = obj.metadata.get("image")
-    if not isinstance(image, str) or not image or ABSOLUTE_RE.match(image):
+    relative = lead_image(image)
+    if relative is None:
         return
-    if STATIC_PREFIX_RE.sub("", image) not in static_content:
+    if relative not in static_content:
         yield _problem(
             obj,
             header_line(obj.source_path, "image"),

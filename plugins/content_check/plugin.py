@@ -18,6 +18,8 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import FatalLogger
 from pelican.readers import MarkdownReader
 
+from plugins.pluginkit import active, options
+
 from . import checks
 from .problems import Problem, header_line, shown_path
 from .reader import REPORT_KEY, CheckedReading, ReadReport, checked
@@ -38,7 +40,7 @@ CONTENT_LISTS = {
 }  # fmt: skip
 # Pelican's English warnings that this plugin reports itself, in German and with file and line.
 REPORTED_HERE = {
-    "Unable to find '%s', skipping url replacement.",
+    "Unable to find '%s', skipping url replacement.",  # a broken link, reported in German with its line
     "Other resources were not found and their urls not replaced",
     "Empty alt attribute for image %s in %s",
     "Other images have empty alt attributes",
@@ -102,7 +104,9 @@ class ContentCheck:
         self.left_out = set()
         self.settings = pelican.settings
         # Signals are global: a later Pelican in this process without the plugin must not be checked.
-        self.active = __package__ in pelican.settings["PLUGINS"]
+        self.active = active(pelican.settings, __package__)
+        if self.active:
+            options(pelican.settings, "CONTENT_CHECK", DEFAULTS)  # a wrong setting stops Pelican here
 
     def use_checked_readers(self, generator) -> None:
         """Before a generator reads: mix the check into its Markdown readers, whoever provided them.
@@ -159,7 +163,7 @@ class ContentCheck:
         if not self.active:
             return
         settings = generators[0].settings
-        options = dict(DEFAULTS, **settings.get("CONTENT_CHECK", {}))
+        config = options(settings, "CONTENT_CHECK", DEFAULTS)
         static_content = generators[0].context.get("static_content", {})
         problems, self.problems = self.problems, []
         objects = list(contents(generators))
@@ -170,7 +174,7 @@ class ContentCheck:
                 unwritten[static.url] = checks.MISSING_FILE
         for obj in objects:
             if obj.status != "draft":
-                problems += checks.check_placeholders(obj, options["placeholders"])
+                problems += checks.check_placeholders(obj, config["placeholders"])
                 problems += checks.check_metadata_findings(obj)
                 problems += checks.check_lead_image(obj, static_content)
             else:
@@ -179,7 +183,7 @@ class ContentCheck:
                 problems += checks.check_body_images(obj)
                 problems += checks.check_links(obj, unwritten, self.left_out)
         problems += checks.check_duplicates(obj for obj in objects if obj.status != "draft")
-        if not options["log_findings"]:
+        if not config["log_findings"]:
             problems = [p for p in problems if p.severity == "error"]
         report(problems)
 

@@ -45,16 +45,6 @@ def absolute_url(options: Options, url: str) -> str:
     return quote(f"{options.site_url}/{url}", safe=URL_SAFE)
 
 
-def link_base(options: Options) -> str:
-    """The base Pelican resolves {filename}/{static} links against for feeds.
-
-    Pelican memoizes content per base URL, and a plugin that reads an article's content before the
-    static files are known (while articles are read) caches unresolved {static} links under
-    SITEURL itself. The trailing slash gives the feeds their own, complete copy.
-    """
-    return options.site_url + "/"
-
-
 def tag_uri(options: Options, date: datetime, specific: str) -> str:
     """A tag: URI (RFC 4151) from the site's domain, a date and a name: it never changes with edits."""
     return f"tag:{options.id_authority},{date:%Y-%m-%d}:{quote(specific, safe='/-._~')}"
@@ -72,8 +62,8 @@ def article_entry(options: Options, article: Any) -> Entry:
     published = local_time(options, article.date)
     modified = getattr(article, "modified", None)
     updated = max(published, local_time(options, modified)) if modified else published
-    content = article.get_content(link_base(options))
-    summary = article.get_summary(link_base(options))
+    content = article.get_content(options.site_url)
+    summary = article.get_summary(options.site_url)
     authors = tuple(
         Person(xml_safe(author.name), absolute_url(options, author.url) if author.url else None)
         for author in getattr(article, "authors", [])

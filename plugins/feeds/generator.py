@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator, PelicanTemplateNotFound
 
+from plugins.pluginkit import active, output_file, write_atomic
+
 from .catalogue import SiteFeeds
-from .entries import Entry, absolute_url, article_entry, comment_entry, link_base, local_time
+from .entries import Entry, absolute_url, article_entry, comment_entry, local_time
 from .formats import FeedInfo, atom_bytes, json_bytes, rss_bytes
 from .markup import xml_safe
 from .options import PELICAN_FEED_SETTINGS, read_options
@@ -46,7 +45,7 @@ class FeedsGenerator(Generator):
         """Write every feed, then the subscribe page."""
         # Summaries without a Summary: line are cut from the content Pelican links for this base.
         previous_base = self.context.get("localsiteurl")
-        self.context["localsiteurl"] = link_base(self.options)
+        self.context["localsiteurl"] = self.options.site_url
         try:
             count = self._write_article_feeds() + self._write_comment_feeds()
         finally:
@@ -122,7 +121,8 @@ class FeedsGenerator(Generator):
             updated=local_time(self.options, newest_article),
         )
         write_bytes = WRITERS[next(suffix for suffix in WRITERS if path.endswith(suffix))]
-        _write_atomically(Path(self.output_path) / path, write_bytes(info, entries, self.options.summary_only))
+        target = output_file(self.settings, path, "FEEDS", self.output_path)
+        write_atomic(target, write_bytes(info, entries, self.options.summary_only))
         return 1
 
     def _write_subscribe_page(self, writer: Any) -> None:
@@ -139,23 +139,9 @@ class FeedsGenerator(Generator):
         )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that it is either the old or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _enabled(pelican: Any) -> bool:
     """Whether this Pelican run lists the plugin (signals stay connected for later runs in one process)."""
-    return __package__ in pelican.settings.get("PLUGINS", [])
+    return active(pelican.settings, __package__)
 
 
 def check_settings(pelican: Any) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from plugins.pluginkit import PluginSettingsError, absolute_siteurl, relative_output
+from plugins.pluginkit import options as merged_options
 
 # Every path is relative to the output root; None switches that feed (or the page) off.
 # Each directory holds one format only, so static hosts can set the content type per path.
@@ -42,7 +44,7 @@ PELICAN_FEED_SETTINGS = (
 DOMAIN_RE = re.compile(r"\A(?=.{1,253}\Z)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\Z")
 
 
-class FeedSettingsError(ValueError):
+class FeedSettingsError(PluginSettingsError):
     """A feed setting that cannot work; raised when Pelican starts, before anything is written."""
 
 
@@ -61,15 +63,10 @@ class Options:
 
 def read_options(settings: dict[str, Any]) -> Options:
     """Merge ``FEEDS`` over DEFAULTS and check it; raise FeedSettingsError naming what to fix."""
-    given = settings.get("FEEDS") or {}
-    if not isinstance(given, dict):
-        raise FeedSettingsError(f"feeds: FEEDS must be a dict, not {type(given).__name__}")
-    for key in given:
-        if key not in DEFAULTS:
-            close = difflib.get_close_matches(str(key), DEFAULTS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(DEFAULTS)}"
-            raise FeedSettingsError(f"feeds: unknown key FEEDS[{key!r}]{hint}")
-    options = dict(DEFAULTS, **given)
+    try:  # unknown keys through the shared check; the values get the feed-specific checks below
+        options = merged_options(settings, "FEEDS", DEFAULTS, types=dict.fromkeys(DEFAULTS, object))
+    except PluginSettingsError as exc:
+        raise FeedSettingsError(f"feeds: {exc}") from None
     paths = {key: _checked_path(key, options[key]) for key in SUFFIXES}
     taken: dict[str, str] = {}
     for key, path in paths.items():
@@ -79,7 +76,7 @@ def read_options(settings: dict[str, Any]) -> Options:
             taken[path] = key
     if not isinstance(options["summary_only"], bool):
         raise FeedSettingsError(f"feeds: FEEDS['summary_only'] must be True or False, not {options['summary_only']!r}")
-    site_url = str(settings.get("ABSOLUTE_SITEURL") or settings.get("SITEURL") or "").rstrip("/")
+    site_url = absolute_siteurl(settings)
     parts = urlsplit(site_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FeedSettingsError(
@@ -111,6 +108,10 @@ def _checked_path(key: str, path: Any) -> str | None:
         raise FeedSettingsError(
             f"feeds: FEEDS[{key!r}] = {path!r} must be a path inside the output directory, like 'feeds/x.atom.xml'"
         )
+    try:
+        relative_output(path.replace("{slug}", "x"), f"FEEDS[{key!r}]")
+    except PluginSettingsError as exc:
+        raise FeedSettingsError(f"feeds: {exc}") from None
     if not path.endswith(SUFFIXES[key]):
         raise FeedSettingsError(f"feeds: FEEDS[{key!r}] = {path!r} must end with {SUFFIXES[key]!r}")
     if key in SLUG_PATHS and path.count("{slug}") != 1:

@@ -7,12 +7,12 @@ each file through a temporary file and a rename.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 import rcssmin
 from pelican import signals
+
+from plugins.pluginkit import active, write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -21,17 +21,13 @@ def minify_file(path: Path) -> int:
     """Minify one stylesheet in place; returns the bytes saved."""
     source = path.read_text(encoding="utf-8")
     minified = rcssmin.cssmin(source)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(minified)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+    write_atomic(path, minified)
     return len(source.encode()) - len(minified.encode())
 
 
 def enabled(settings: dict) -> bool:
     """Whether this build lists the plugin (Pelican's signals stay connected across builds in one process)."""
-    return __package__ in settings.get("PLUGINS", [])
+    return active(settings, __package__)
 
 
 def minify_theme_css(pelican) -> None:

@@ -59,7 +59,7 @@ def options(
         kinds = expected if isinstance(expected, tuple) else (expected,)
         if value is None and type(None) in kinds:
             continue
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        if not isinstance(value, kinds) or (isinstance(value, bool) and not {bool, object} & set(kinds)):
             raise PluginSettingsError(f"{key}[{name!r}] must be {_type_name(expected)}, not {value!r}")
     return merged
 

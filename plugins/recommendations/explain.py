@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from .plugin import Recommendation
+from .plugin import Recommendation, attach_recommendations
 
 
 class UnknownArticle(LookupError):
@@ -31,7 +31,8 @@ def read_articles(settings_file: Path, content: Path, **overrides) -> list:
         theme=pelican.theme,
         output_path=pelican.output_path,
     )
-    generator.generate_context()  # sends article_generator_finalized: the plugin attaches its picks
+    generator.generate_context()
+    attach_recommendations([generator])  # what all_generators_finalized does in a build
     return generator.articles
 
 

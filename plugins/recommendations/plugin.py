@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
+
+from plugins.pluginkit import active
 
 from .similarity import MAX_SHARED_TAGS, Candidate, Document, Model, TermCache, Weights
 from .text import plain_text
@@ -259,19 +262,28 @@ def weights_of(merged: dict[str, Any]) -> Weights:
 
 def initialize(pelican) -> None:
     """Declare the metadata key and report wrong settings once, at start-up."""
+    if not active(pelican.settings, __package__):
+        return
     pelican.settings.setdefault("PLUGIN_METADATA_KEYS", set()).update({METADATA_KEY})
     for problem in check_options(pelican.settings):
         logger.error("recommendations: %s", problem)
 
 
-def attach_recommendations(generator) -> None:
-    """Give every published article its recommendations (drafts, pages and future articles get none)."""
-    if check_options(generator.settings):
-        return  # already reported at start-up
-    Recommender(generator).run()
+def attach_recommendations(generators) -> None:
+    """Give every published article its recommendations (drafts, pages and future articles get none).
+
+    Runs once every generator has read its content: only then does Pelican know the static files, so
+    reading an article's summary resolves its {static} links instead of caching them unresolved.
+    """
+    for generator in generators:
+        if not isinstance(generator, ArticlesGenerator) or not active(generator.settings, __package__):
+            continue
+        if check_options(generator.settings):
+            return  # already reported at start-up
+        Recommender(generator).run()
 
 
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(initialize)
-    signals.article_generator_finalized.connect(attach_recommendations)
+    signals.all_generators_finalized.connect(attach_recommendations)

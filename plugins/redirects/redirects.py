@@ -13,6 +13,8 @@ from pathlib import Path, PurePosixPath
 
 from pelican import signals
 
+from plugins.pluginkit import PluginSettingsError, absolute_siteurl, active, options, output_file, write_atomic
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {"file": "redirects.txt"}  # below the content directory
@@ -56,7 +58,11 @@ class Redirects:
         self.targets = {}
         self.settings = pelican.settings
         # Pelican's signals stay connected across builds in one process: act only where listed.
-        self.active = __package__ in pelican.settings.get("PLUGINS", [])
+        self.active = active(pelican.settings, __package__)
+        if self.active:
+            config = options(pelican.settings, "REDIRECTS", DEFAULTS)  # raises at start-up, naming the key
+            if not config["file"].strip():
+                raise PluginSettingsError('REDIRECTS["file"] must name a file below the content directory')
         pelican.settings.setdefault("PLUGIN_METADATA_KEYS", set()).update({"redirect_from", "wordpress_id"})
 
     def add(self, value: str, url: str, title: str, source: str) -> None:
@@ -81,7 +87,7 @@ class Redirects:
 
     def read_file(self) -> None:
         """Pairs from content/redirects.txt."""
-        config = dict(DEFAULTS, **self.settings.get("REDIRECTS", {}))
+        config = options(self.settings, "REDIRECTS", DEFAULTS)
         path = Path(self.settings["PATH"]) / config["file"]
         if not path.is_file():
             return
@@ -102,9 +108,9 @@ class Redirects:
             return
         self.read_file()
         output = Path(pelican.output_path)
-        site = (self.settings.get("ABSOLUTE_SITEURL") or self.settings["SITEURL"]).rstrip("/")
+        site = absolute_siteurl(self.settings)
         for path, (url, title) in sorted(self.targets.items()):
-            target = output / path / "index.html"
+            target = output_file(self.settings, f"{path}/index.html", "Redirect_from", output)
             if target.exists():
                 logger.warning(
                     "redirects: %s/ ist eine Seite der Website; keine Weiterleitung dorthin geschrieben", path
@@ -114,8 +120,7 @@ class Redirects:
             page = PAGE.format(
                 title=html.escape(title), canonical=html.escape(f"{site}/{url}"), relative=html.escape(relative)
             )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page, encoding="utf-8")
+            write_atomic(target, page)
 
 
 REDIRECTS = Redirects()  # module level: blinker holds bound methods weakly

@@ -7,13 +7,15 @@ never taken. An id given in the source (`## Budget {#geld}`) is kept.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
+from markupsafe import escape
 from pelican import signals
+from pelican.utils import slugify
+
+from plugins.pluginkit import active, options
 
 DEFAULTS = {
     # Ids of the theme and the other plugins on article and page templates.
@@ -74,20 +76,13 @@ class SectionLinksExtension(Extension):
             "regex_subs": [[], "slug substitutions (Pelican's SLUG_REGEX_SUBSTITUTIONS). Default: []"],
         }
         super().__init__(**kwargs)
-        self.compiled_subs: list[tuple[re.Pattern, str]] | None = None
 
     def slug(self, text: str) -> str:
-        """The German slug of a heading's plain text: Pelican's slugify (Unicode mode, the site's rules)
-        without its tag stripping, with the substitutions compiled once instead of once per heading."""
-        if self.compiled_subs is None:
-            self.compiled_subs = [
-                (re.compile(unicodedata.normalize("NFKC", pattern), re.IGNORECASE), unicodedata.normalize("NFKC", repl))
-                for pattern, repl in self.getConfig("regex_subs")
-            ]
-        value = unicodedata.normalize("NFKC", text)
-        for pattern, repl in self.compiled_subs:
-            value = pattern.sub(repl, value)
-        return value.lower().strip()
+        """The German slug of a heading's plain text: Pelican's slugify with the site's substitutions.
+
+        The text is escaped first: it is plain text, so "<" in a heading is a character, not a tag.
+        """
+        return slugify(escape(text), regex_subs=self.getConfig("regex_subs"), use_unicode=True)
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Run after attr_list (priority 8) so ids given in the source win."""
@@ -96,17 +91,14 @@ class SectionLinksExtension(Extension):
 
 def enabled(settings: dict) -> bool:
     """Whether this build lists the plugin (Pelican's signals stay connected across builds in one process)."""
-    return __package__ in settings.get("PLUGINS", [])
+    return active(settings, __package__)
 
 
 def add_extension(pelican) -> None:
     """Add the extension to Pelican's Markdown settings with the site's slug rules."""
     if not enabled(pelican.settings):
         return
-    config = dict(DEFAULTS, **pelican.settings.get("SECTION_LINKS", {}))
-    unknown = sorted(set(config) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"section_links: unknown key(s) {unknown} in SECTION_LINKS; known: {sorted(DEFAULTS)}")
+    config = options(pelican.settings, "SECTION_LINKS", DEFAULTS)
     markdown = pelican.settings.setdefault("MARKDOWN", {})
     extensions = markdown.setdefault("extensions", [])
     extensions[:] = [e for e in extensions if not isinstance(e, SectionLinksExtension)]

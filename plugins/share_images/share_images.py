@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pelican import signals
+
+from plugins.pluginkit import absolute_siteurl, active, lead_image, options, output_file, relative_output, write_atomic
 
 from .cards import HEIGHT, WIDTH, CardText, draw_card, draw_lead_image, intrinsic_size, png_bytes
 
@@ -23,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     "output_dir": "share",  # below the output directory
-    "cache_dir": None,  # None: .cache/share-images beside the content directory
+    "cache_dir": None,  # None: share-images/ in Pelican's CACHE_PATH
 }
 RENDER_VERSION = "1"  # bump when the drawing changes, so cached images are redrawn
 
@@ -57,31 +56,31 @@ class ShareImages:
         self.active = False
         self.config: dict = dict(DEFAULTS)
         self.content_path = Path()
+        self.cache_path = Path()
 
     def initialize(self, pelican) -> None:
         """Read the settings and forget the previous build (live reload runs several builds)."""
         self.jobs = {}
         # Pelican's signals stay connected across builds in one process: act only where listed.
-        self.active = __package__ in pelican.settings.get("PLUGINS", [])
+        self.active = active(pelican.settings, __package__)
         if not self.active:
             return
-        self.config = dict(DEFAULTS, **pelican.settings.get("SHARE_IMAGES", {}))
-        unknown = sorted(set(self.config) - set(DEFAULTS))
-        if unknown:
-            raise ValueError(f"share_images: unknown key(s) {unknown} in SHARE_IMAGES; known: {sorted(DEFAULTS)}")
+        self.config = options(pelican.settings, "SHARE_IMAGES", DEFAULTS, types={"cache_dir": (str, type(None))})
+        relative_output(self.config["output_dir"], 'SHARE_IMAGES["output_dir"]')
         self.content_path = Path(pelican.settings["PATH"])
+        self.cache_path = Path(pelican.settings["CACHE_PATH"])
 
     def cache_dir(self) -> Path:
         """Where drawn images are kept between builds."""
         configured = self.config["cache_dir"]
-        return Path(configured) if configured else self.content_path.parent / ".cache" / "share-images"
+        return Path(configured) if configured else self.cache_path / "share-images"
 
     def lead_image(self, content) -> Path | None:
         """The local file of the content's Image metadata, or None for none or a remote URL."""
         value = getattr(content, "image", None)
-        if not value or urlsplit(value).scheme:
+        relative = lead_image(value)
+        if relative is None:
             return None
-        relative = value.removeprefix("{static}").lstrip("/")
         path = self.content_path / relative
         if not path.is_file():
             logger.error(
@@ -113,13 +112,13 @@ class ShareImages:
 
     def collect_articles(self, generator) -> None:
         """Every published article (Pelican's list: no drafts, no future dates)."""
-        site_name = urlsplit(generator.settings.get("ABSOLUTE_SITEURL") or generator.settings["SITEURL"]).netloc
+        site_name = urlsplit(absolute_siteurl(generator.settings)).netloc
         for article in generator.articles + [t for a in generator.articles for t in a.translations]:
             self.add(article, article.category.name, site_name or generator.settings["SITENAME"])
 
     def collect_pages(self, generator) -> None:
         """Every published and hidden page."""
-        site_name = urlsplit(generator.settings.get("ABSOLUTE_SITEURL") or generator.settings["SITEURL"]).netloc
+        site_name = urlsplit(absolute_siteurl(generator.settings)).netloc
         for page in generator.pages + generator.hidden_pages:
             self.add(page, generator.settings["SITENAME"], site_name or generator.settings["SITENAME"])
 
@@ -129,23 +128,17 @@ class ShareImages:
         if cached.is_file():
             return cached
         image = draw_lead_image(job.lead_image) if job.lead_image else draw_card(job.card)
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(png_bytes(image))
-        os.replace(temporary, cached)
+        write_atomic(cached, png_bytes(image))
         return cached
 
     def write(self, pelican) -> None:
         """Copy every planned image into the finished output (Pelican's `finalized` signal)."""
         if not self.active:
             return
-        output = Path(pelican.output_path)
         for job in self.jobs.values():
-            target = output / job.save_as
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = output_file(pelican.settings, job.save_as, 'SHARE_IMAGES["output_dir"]', pelican.output_path)
             try:
-                shutil.copyfile(self.draw(job), target)
+                write_atomic(target, self.draw(job).read_bytes())
             except (OSError, ValueError) as exc:  # resvg and Pillow report unreadable images as ValueError/OSError
                 logger.error("share_images: cannot draw %s: %s", job.save_as, exc)
 

@@ -10,6 +10,7 @@ import feedparser
 import pytest
 from helpers import ROOT, run_pelican_cli, write_files
 
+from plugins.pluginkit import PluginSettingsError
 from sitetools.findings import collect_findings
 
 ARTICLE = """
@@ -166,7 +167,6 @@ def test_the_same_checklist_id_in_two_articles_stops_the_build(tmp_path):
     assert "die Kennung „gleich“ hat schon eine Checkliste in content/articles/" in output
 
 
-def test_an_unknown_setting_key_is_a_warning_naming_the_known_ones(make_site, caplog):
-    make_site({"articles/ohne.md": article("Ohne Liste")}, CHECKLISTS={"overview_ulr": "liste/"})
-    [warning] = [r.getMessage() for r in caplog.records if r.name == "checklists.plugin"]
-    assert "overview_ulr" in warning and "overview_url" in warning
+def test_an_unknown_setting_key_stops_pelican_naming_the_key(make_site):
+    with pytest.raises(PluginSettingsError, match=r"CHECKLISTS\['overview_ulr'\].*'overview_url'"):
+        make_site({"articles/ohne.md": article("Ohne Liste")}, CHECKLISTS={"overview_ulr": "liste/"})

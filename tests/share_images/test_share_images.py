@@ -87,7 +87,7 @@ def test_drafts_get_no_share_image(site):
 
 def test_a_rebuild_reuses_the_cached_images(make_site, monkeypatch, tmp_path):
     make_site(FILES, SITEURL=SITE, ABSOLUTE_SITEURL=SITE)
-    cached = sorted((tmp_path / ".cache" / "share-images").glob("*.png"))
+    cached = sorted((tmp_path / "output.cache" / "share-images").glob("*.png"))
     assert len(cached) == 3
 
     def refuse(*args):
