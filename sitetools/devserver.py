@@ -67,8 +67,14 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml",
                  ".js": "text/javascript", ".css": "text/css", ".json": "application/json"}  # fmt: skip
 
 
-def site_app(directory: Path, intake: Callable | None = None, mount: str = "/kommentare/") -> Callable:
-    """A WSGI app serving a built site (with its 404 page) and, under mount, the comment intake."""
+def site_app(directory: Path, intake: Callable | None = None, mount: str | None = None) -> Callable:
+    """A WSGI app serving a built site (with its 404 page) and, under mount, the comment intake.
+
+    mount is the intake's URL path (from COMMENTS["intake_path"]); without it, the one the intake
+    itself was configured with (its config.mount).
+    """
+    if intake and mount is None:
+        mount = intake.config.mount
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")

@@ -9,34 +9,30 @@ from zoneinfo import ZoneInfo
 
 from invoke import Collection, Exit, task
 
-ROOT = Path(__file__).resolve().parent.parent
+from tasks.project import ROOT, blog, pelican_settings
+
 NEXT_STEP = "Nächster Schritt: invoke publish (oder invoke build für die Vorschau unter make serve)."
 
 
-def _settings() -> dict:
-    from pelican.settings import read_settings
-
-    return read_settings(str(ROOT / "pelicanconf.py"))
-
-
-def intake_app(output: Path):
-    """The intake as configured in pelicanconf.py (queue paths relative to the project)."""
+def intake_app(settings_file: Path, output: Path):
+    """The intake as configured in the settings file (queue paths relative to the project)."""
     from comments.intake import IntakeApp, config_from_settings
 
-    config = config_from_settings(_settings(), output)
+    config = config_from_settings(pelican_settings(settings_file), output)
     config.db_path = ROOT / config.db_path
     return IntakeApp(config)
 
 
-def _moderator():
+def _moderator(c):
     """The Moderator on the local queue, or on the remote intake when COMMENTS_REMOTE is set."""
     from comments.intake import config_from_settings
     from comments.moderation import Moderator
     from comments.plugin import comment_settings, setting_from_env
 
-    settings = _settings()
-    config = config_from_settings(settings, ROOT / "output")
-    comments_dir = ROOT / "content" / comment_settings(settings)["path"]
+    paths = blog(c)
+    settings = pelican_settings(paths.settings)
+    config = config_from_settings(settings, paths.output)
+    comments_dir = paths.content / comment_settings(settings)["path"]
     remote = setting_from_env(settings, "COMMENTS_REMOTE", None)
     if remote:
         from comments.api import RemoteQueue
@@ -58,6 +54,11 @@ def _shown(path: Path) -> Path:
     return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
+def _timezone(c) -> str:
+    """The site's TIMEZONE setting (Pelican's), for the times the moderation commands show."""
+    return pelican_settings(blog(c).settings)["TIMEZONE"]
+
+
 def _run(step):
     """Run a moderation step and turn its errors into a clear exit."""
     from comments.api import RemoteError
@@ -70,30 +71,31 @@ def _run(step):
         raise Exit(str(exc), code=1) from exc
 
 
-def _when(entry) -> str:
+def _when(entry, timezone: str) -> str:
+    """When a comment came in, the German way, in the site's TIMEZONE."""
     from theme.filters import german_datetime
 
-    return german_datetime(entry.created_at.astimezone(ZoneInfo("Europe/Berlin")))
+    return german_datetime(entry.created_at.astimezone(ZoneInfo(timezone)))
 
 
-def _line(entry) -> str:
+def _line(entry, timezone: str) -> str:
     preview = " ".join(entry.body.split())
     preview = preview[:70] + ("…" if len(preview) > 70 else "")
-    return f"  {entry.id}  {_when(entry)}  {entry.article}\n            {entry.author}: {preview}"
+    return f"  {entry.id}  {_when(entry, timezone)}  {entry.article}\n            {entry.author}: {preview}"
 
 
 @task(name="list")
 def list_(c):
     """Show the comments waiting for moderation (and those held back as likely spam)."""
-    moderator = _moderator()
+    moderator, timezone = _moderator(c), _timezone(c)
     pending, spam = _run(moderator.pending), _run(moderator.held_as_spam)
     print(f"{len(pending)} Kommentar(e) warten auf Freischaltung.")
     for entry in pending:
-        print(_line(entry))
+        print(_line(entry, timezone))
     if spam:
         print(f"\n{len(spam)} Kommentar(e) als möglicher Spam zurückgehalten (nicht in „approve all“):")
         for entry in spam:
-            print(_line(entry) + f"  [{entry.reason}]")
+            print(_line(entry, timezone) + f"  [{entry.reason}]")
     if pending or spam:
         print("\nNächster Schritt: invoke comments.show ID, dann invoke comments.approve ID oder comments.reject ID.")
     else:
@@ -103,8 +105,8 @@ def list_(c):
 @task(help={"comment_id": "the id from `invoke comments.list`"})
 def show(c, comment_id):
     """Show one waiting comment in full (the e-mail address only here, never in content/)."""
-    entry = _run(lambda: _moderator().entry(comment_id))
-    print(f"Kommentar {entry.id} zu „{entry.article}“, eingegangen am {_when(entry)}")
+    entry = _run(lambda: _moderator(c).entry(comment_id))
+    print(f"Kommentar {entry.id} zu „{entry.article}“, eingegangen am {_when(entry, _timezone(c))}")
     print(f"Name:     {entry.author}")
     print(f"E-Mail:   {entry.email or '–'} (wird nicht veröffentlicht)")
     print(f"Website:  {entry.url or '–'}")
@@ -125,7 +127,7 @@ def show(c, comment_id):
 )
 def approve(c, comment_id, strip_links=False, note=None):
     """Approve a comment: write it to content/comments/<article>/<id>.md (no e-mail, no IP)."""
-    moderator = _moderator()
+    moderator = _moderator(c)
     ids = [e.id for e in _run(moderator.pending)] if comment_id == "all" else [comment_id]
     if not ids:
         print("Es wartet kein Kommentar.")
@@ -139,7 +141,7 @@ def approve(c, comment_id, strip_links=False, note=None):
 @task(help={"comment_id": "the id from `invoke comments.list`"})
 def reject(c, comment_id):
     """Reject a waiting comment: it is deleted with its e-mail address."""
-    entry = _run(lambda: _moderator().reject(comment_id))
+    entry = _run(lambda: _moderator(c).reject(comment_id))
     print(f"Abgelehnt und gelöscht: {entry.id} von {entry.author}")
     print("Nächster Schritt: invoke comments.list")
 
@@ -147,7 +149,7 @@ def reject(c, comment_id):
 @task(help={"comment_id": "the comment you answer", "body": "your reply (Markdown)"})
 def reply(c, comment_id, body=""):
     """Publish your reply to a comment (approves the comment too if it still waits)."""
-    path = _run(lambda: _moderator().reply(comment_id, body))
+    path = _run(lambda: _moderator(c).reply(comment_id, body))
     print(f"Antwort gespeichert: {_shown(path)}")
     print(NEXT_STEP)
 
@@ -155,7 +157,7 @@ def reply(c, comment_id, body=""):
 @task(help={"comment_id": "a waiting or a published comment"})
 def delete(c, comment_id):
     """Delete a comment from the queue and, if published, its file in content/comments/."""
-    removed = _run(lambda: _moderator().delete(comment_id))
+    removed = _run(lambda: _moderator(c).delete(comment_id))
     print(f"Gelöscht: {comment_id} ({', '.join(removed)})")
     print(NEXT_STEP)
 
@@ -166,7 +168,8 @@ def serve(c, host="127.0.0.1", port=8001):
     from comments.intake import IntakeApp, config_from_settings
     from waitress import create_server
 
-    config = config_from_settings(_settings(), ROOT / "output")
+    paths = blog(c)
+    config = config_from_settings(pelican_settings(paths.settings), paths.output)
     config.db_path = ROOT / config.db_path
     server = create_server(
         IntakeApp(config),

@@ -24,6 +24,28 @@ from sitetools.qa.browser import launch_chromium
 from sitetools.qa.headers import SECURITY_HEADERS
 from sitetools.qa.site_pages import DESKTOP
 
+# The starter site's pages, one per page type, that the browser tests visit (an author's own site:
+# sitetools.qa.site_pages.page_types(), which tests/sitetools/qa/test_site_pages.py holds to these kinds).
+PAGE_TYPES: dict[str, tuple[str, int]] = {
+    "home": ("/", 200),
+    "paginated-index": ("/seite/2/", 200),
+    "article": ("/wann-sich-social-media-fuer-kmu-nicht-lohnt/", 200),
+    "article-with-comments": ("/kritik-in-kommentaren-und-bewertungen-souveraen-beantworten/", 200),
+    "page": ("/ueber/", 200),
+    "category": ("/kategorie/strategie/", 200),
+    "tag": ("/schlagwort/ziele/", 200),
+    "author": ("/autor/katrin-albrecht/", 200),
+    "archives": ("/archiv/", 200),
+    "categories": ("/kategorien/", 200),
+    "tags": ("/schlagwoerter/", 200),
+    "search": ("/suche/?q=Bewertungen", 200),
+    "subscribe": ("/abonnieren/", 200),
+    "404": ("/diese-seite-gibt-es-nicht/", 404),
+    "checklist-article": ("/social-media-im-b2b-mittelstand/", 200),
+    "checklists": ("/checklisten/", 200),
+    "checklist-print": ("/checklisten/lohnt-sich/", 200),
+}
+
 RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {

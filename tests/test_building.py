@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from blog_context import blog_context
 from helpers import ROOT, write_files
-from invoke import Context
 
 import tasks
 from sitetools.building import BuildError, build_atomically
@@ -193,12 +193,11 @@ def test_a_rejected_pelican_build_leaves_the_target_and_no_staging_dir(tmp_path)
     assert tree(tmp_path) == before
 
 
-def test_invoke_build_takes_over_a_plain_output_dir_and_clean_removes_everything(tmp_path, monkeypatch):
+def test_invoke_build_takes_over_a_plain_output_dir_and_clean_removes_everything(tmp_path):
     content = write_files(tmp_path / "content", {"articles/a.md": "Title: A\nDate: 2020-01-01\nSummary: S.\n\nText.\n"})
     output = write_files(tmp_path / "output", {"index.html": "von einem älteren Build"})
-    monkeypatch.setitem(tasks.CONFIG, "content", content)
-    monkeypatch.setitem(tasks.CONFIG, "output", output)
-    tasks.build(Context())
+    context = blog_context(content=content, output=output)
+    tasks.build(context)
     assert output.is_symlink() and (output / "a/index.html").is_file()
-    tasks.clean(Context())
+    tasks.clean(context)
     assert not list(tmp_path.glob("output*")) and (content / "articles/a.md").is_file()

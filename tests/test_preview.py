@@ -24,12 +24,11 @@ from pelican.settings import read_settings
 # The real task, pointed at a copy of the content and at tmp dirs: the repository stays untouched.
 LIVERELOAD = """
 import sys
-from pathlib import Path
-from invoke import Context
+from invoke import Config, Context
 import tasks
 content, output, cache, port = sys.argv[1:]
-tasks.CONFIG.update(content=Path(content), output=Path(output), preview_cache=Path(cache))
-tasks.livereload(Context(), port=int(port))
+blog = {"content": content, "output": output, "preview_cache": cache}
+tasks.livereload(Context(Config(overrides={"blog": blog})), port=int(port))
 """
 
 

@@ -9,8 +9,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from blog_context import blog_context
 from helpers import ROOT, write_files
-from invoke import Context, Exit
+from invoke import Exit
 
 import tasks
 from sitetools.releases import MARKER, build_release, list_releases
@@ -36,20 +37,24 @@ SITEURL = "https://kmu-blog.de"
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """A tmp content dir for the tasks, the public address set and no publishing target yet."""
-    content = write_files(tmp_path / "content", {"articles/erster.md": GOOD, "pages/impressum.md": IMPRESSUM})
-    monkeypatch.setitem(tasks.CONFIG, "content", content)
-    monkeypatch.setitem(tasks.CONFIG, "output", tmp_path / "output")
+    write_files(tmp_path / "content", {"articles/erster.md": GOOD, "pages/impressum.md": IMPRESSUM})
     monkeypatch.setenv("SITEURL", SITEURL)
     for key in ("PUBLISH_DIR", "PUBLISH_HOST", "PUBLISH_PATH", "PUBLISH_KEEP_RELEASES"):
         monkeypatch.delenv(key, raising=False)
     return tmp_path
 
 
-def publish(monkeypatch, **env: str) -> None:
+@pytest.fixture
+def context(project):
+    """The tasks' Context, pointed at the tmp content and output dirs."""
+    return blog_context(content=project / "content", output=project / "output")
+
+
+def publish(context, monkeypatch, **env: str) -> None:
     """Run the publish task as `KEY=value invoke publish` would."""
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    tasks.publish(Context())
+    tasks.publish(context)
 
 
 def write_page(site: Path) -> None:
@@ -74,9 +79,9 @@ def tree(path: Path) -> list[str]:
 
 def test_first_publish_links_a_release_with_absolute_urls_headers_and_a_loud_placeholder_warning(
     project, monkeypatch, capsys
-):
+, context):
     live = project / "www/blog"
-    publish(monkeypatch, PUBLISH_DIR=str(live))
+    publish(context, monkeypatch, PUBLISH_DIR=str(live))
     assert live.is_symlink()
     page = (live / "erster-beitrag/index.html").read_text(encoding="utf-8")
     assert f'href="{SITEURL}/erster-beitrag/"' in page  # canonical from publishconf
@@ -86,62 +91,64 @@ def test_first_publish_links_a_release_with_absolute_urls_headers_and_a_loud_pla
     assert "ACHTUNG" in err and "impressum.md ist noch als Platzhalter markiert" in err
 
 
-def test_publish_without_the_placeholder_page_and_with_headers_turned_off_stays_quiet(project, monkeypatch, capsys):
+def test_publish_without_the_placeholder_page_and_with_headers_turned_off_stays_quiet(
+    project, monkeypatch, capsys, context
+):
     (project / "content/pages/impressum.md").write_text("Title: Impressum\n\nEchte Angaben.\n", encoding="utf-8")
-    monkeypatch.setitem(tasks.CONFIG, "publish_settings", settings_file(project, "PUBLISH_COPY_HEADERS = False"))
-    publish(monkeypatch, PUBLISH_DIR=str(project / "live"))
+    context.config.blog.publish_settings = str(settings_file(project, "PUBLISH_COPY_HEADERS = False"))
+    publish(context, monkeypatch, PUBLISH_DIR=str(project / "live"))
     assert not (project / "live/_headers").exists()
     assert "ACHTUNG" not in capsys.readouterr().err
 
 
-def test_directory_mode_takes_over_a_marked_directory_and_rollback_brings_it_back(project, monkeypatch):
+def test_directory_mode_takes_over_a_marked_directory_and_rollback_brings_it_back(project, monkeypatch, context):
     live = write_files(project / "live", {"index.html": "früher veröffentlicht", MARKER: ""})
-    publish(monkeypatch, PUBLISH_DIR=str(live))
+    publish(context, monkeypatch, PUBLISH_DIR=str(live))
     assert (live / "erster-beitrag/index.html").is_file()
-    tasks.publish(Context(), rollback=True)
+    tasks.publish(context, rollback=True)
     assert (live / "index.html").read_text(encoding="utf-8") == "früher veröffentlicht"
 
 
-def test_symlink_mode_never_leaves_a_dangling_link_or_touches_the_old_release(project, monkeypatch):
+def test_symlink_mode_never_leaves_a_dangling_link_or_touches_the_old_release(project, monkeypatch, context):
     own = write_files(project / "releases/r1", {"index.html": "r1"})
     live = project / "live"
     live.symlink_to(own)
-    publish(monkeypatch, PUBLISH_DIR=str(live))
-    publish(monkeypatch, PUBLISH_DIR=str(live))
+    publish(context, monkeypatch, PUBLISH_DIR=str(live))
+    publish(context, monkeypatch, PUBLISH_DIR=str(live))
     assert (live / "erster-beitrag/index.html").is_file()
     assert tree(own) == ["index.html"]
-    tasks.publish(Context(), rollback=True)
+    tasks.publish(context, rollback=True)
     assert (live / "erster-beitrag/index.html").is_file()
     with pytest.raises(Exit, match="keinen älteren Stand"):
-        tasks.publish(Context(), rollback=True)
+        tasks.publish(context, rollback=True)
 
 
-def test_old_releases_are_pruned_to_the_setting(project, monkeypatch):
+def test_old_releases_are_pruned_to_the_setting(project, monkeypatch, context):
     live = project / "live"
     older = [build_release(live, write_page, keep=5) for _ in range(2)]
-    publish(monkeypatch, PUBLISH_DIR=str(live), PUBLISH_KEEP_RELEASES="2")
+    publish(context, monkeypatch, PUBLISH_DIR=str(live), PUBLISH_KEEP_RELEASES="2")
     assert list_releases(live)[0] == older[1] and len(list_releases(live)) == 2
     with pytest.raises(Exit, match="PUBLISH_KEEP_RELEASES='1'"):
-        publish(monkeypatch, PUBLISH_KEEP_RELEASES="1")
+        publish(context, monkeypatch, PUBLISH_KEEP_RELEASES="1")
 
 
-def test_a_failing_build_leaves_the_live_site_exactly_as_it_was(project, monkeypatch):
+def test_a_failing_build_leaves_the_live_site_exactly_as_it_was(project, monkeypatch, context):
     live = project / "live"
-    publish(monkeypatch, PUBLISH_DIR=str(live))
+    publish(context, monkeypatch, PUBLISH_DIR=str(live))
     before = tree(project / "live.releases"), os.readlink(live)
     article = project / "content/articles/erster.md"
 
     article.write_text(textwrap.dedent(BROKEN).lstrip(), encoding="utf-8")  # stopped by the content check
     with pytest.raises(Exit):
-        tasks.publish(Context())
+        tasks.publish(context)
     article.write_text(textwrap.dedent(GOOD).lstrip() + "\n[weg](../gibt-es-nicht/)\n", encoding="utf-8")
     with pytest.raises(Exit, match="bleibt unverändert"):  # stopped by the link check
-        tasks.publish(Context())
+        tasks.publish(context)
     article.write_text(textwrap.dedent(GOOD).lstrip(), encoding="utf-8")
     broken = settings_file(project, "PLUGINS = ['no_such_plugin']")  # stopped by Pelican itself
-    monkeypatch.setitem(tasks.CONFIG, "publish_settings", broken)
+    context.config.blog.publish_settings = str(broken)
     with pytest.raises(Exit, match="bleibt unverändert"):
-        tasks.publish(Context())
+        tasks.publish(context)
     assert (tree(project / "live.releases"), os.readlink(live)) == before
 
 
@@ -155,28 +162,30 @@ def test_a_failing_build_leaves_the_live_site_exactly_as_it_was(project, monkeyp
     ],
     ids=["holds-content", "project", "unmarked", "root"],
 )
-def test_refused_targets_are_named_in_german_and_nothing_is_touched(project, monkeypatch, target, reason, capsys):
+def test_refused_targets_are_named_in_german_and_nothing_is_touched(
+    project, monkeypatch, target, reason, capsys, context
+):
     directory = target(project)
     before = tree(project)
     with pytest.raises(Exit, match=reason):
-        publish(monkeypatch, PUBLISH_DIR=str(directory))
+        publish(context, monkeypatch, PUBLISH_DIR=str(directory))
     assert tree(project) == before
     assert "ACHTUNG" not in capsys.readouterr().err  # refused before anything else
 
 
-def test_the_placeholder_address_is_refused_with_what_to_set(project, monkeypatch):
+def test_the_placeholder_address_is_refused_with_what_to_set(project, monkeypatch, context):
     monkeypatch.delenv("SITEURL")
     with pytest.raises(Exit, match=r"SITEURL=https://kmu-social-media\.example") as refused:
-        publish(monkeypatch, PUBLISH_DIR=str(project / "live"))
+        publish(context, monkeypatch, PUBLISH_DIR=str(project / "live"))
     assert "publishconf.py" in str(refused.value)
     assert not (project / "live").exists()
 
 
-def test_publish_without_a_target_explains_what_to_set(project):
+def test_publish_without_a_target_explains_what_to_set(project, context):
     with pytest.raises(Exit, match="Setzen Sie PUBLISH_DIR"):
-        tasks.publish(Context())
+        tasks.publish(context)
     with pytest.raises(Exit, match="nur mit PUBLISH_DIR"):
-        tasks.publish(Context(), rollback=True)
+        tasks.publish(context, rollback=True)
 
 
 @pytest.fixture
@@ -195,8 +204,8 @@ def fake_rsync(project, monkeypatch):
     return project / "rsync-calls"
 
 
-def test_rsync_uploads_the_same_checked_build_and_cleans_up(project, monkeypatch, fake_rsync):
-    publish(monkeypatch, PUBLISH_PATH="/srv/www/blog/")
+def test_rsync_uploads_the_same_checked_build_and_cleans_up(project, monkeypatch, fake_rsync, context):
+    publish(context, monkeypatch, PUBLISH_PATH="/srv/www/blog/")
     args = fake_rsync.read_text().split()
     assert args[:3] == ["-az", "--delete-after", "--delay-updates"]
     assert args[4] == "kmu@web.example:/srv/www/blog/"
@@ -208,19 +217,19 @@ def test_rsync_uploads_the_same_checked_build_and_cleans_up(project, monkeypatch
         textwrap.dedent(GOOD).lstrip() + "\n[weg](../gibt-es-nicht/)\n", encoding="utf-8"
     )
     with pytest.raises(Exit, match="unverändert"):
-        tasks.publish(Context())
+        tasks.publish(context)
     assert len(fake_rsync.read_text().splitlines()) == 1  # nothing was uploaded
     (project / "content/articles/erster.md").write_text(textwrap.dedent(GOOD).lstrip(), encoding="utf-8")
 
     monkeypatch.setenv("FAKE_RSYNC_EXIT", "12")
     with pytest.raises(Exit, match=r"rsync nach kmu@web\.example:/srv/www/blog/ ist fehlgeschlagen"):
-        tasks.publish(Context())
+        tasks.publish(context)
 
 
 @pytest.mark.parametrize("path", ["", "/", "//", "~", "~/", "."])
-def test_rsync_refuses_an_empty_root_or_home_path(project, monkeypatch, fake_rsync, path):
+def test_rsync_refuses_an_empty_root_or_home_path(project, monkeypatch, fake_rsync, path, context):
     with pytest.raises(Exit, match="kein sicheres Ziel"):
-        publish(monkeypatch, PUBLISH_PATH=path)
+        publish(context, monkeypatch, PUBLISH_PATH=path)
     assert not fake_rsync.exists()
 
 

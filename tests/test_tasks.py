@@ -5,8 +5,9 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from blog_context import blog_context
 from helpers import write_files
-from invoke import Context, Exit
+from invoke import Exit
 
 import tasks
 
@@ -24,38 +25,42 @@ BROKEN = GOOD.replace("2024-03-05 09:05", "gestern")
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """Point the tasks at a tmp content dir and output dir."""
-    content = write_files(tmp_path / "content", {"articles/erster.md": GOOD})
-    monkeypatch.setitem(tasks.CONFIG, "content", content)
-    monkeypatch.setitem(tasks.CONFIG, "output", tmp_path / "output")
+    write_files(tmp_path / "content", {"articles/erster.md": GOOD})
     monkeypatch.delenv("PUBLISH_HOST", raising=False)
     return tmp_path
 
 
-def test_new_creates_a_draft_with_a_german_slug_and_refuses_to_overwrite(project, capsys):
-    tasks.new(Context(), "Für Größe: Ärger & Übermut")
+@pytest.fixture
+def context(project):
+    """The tasks' Context, pointed at the tmp content and output dirs."""
+    return blog_context(content=project / "content", output=project / "output")
+
+
+def test_new_creates_a_draft_with_a_german_slug_and_refuses_to_overwrite(project, capsys, context):
+    tasks.new(context, "Für Größe: Ärger & Übermut")
     path = project / "content/articles/fuer-groesse-aerger-und-uebermut.md"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("Title: Für Größe: Ärger & Übermut\nSlug: fuer-groesse-aerger-und-uebermut\nDate: ")
     assert "Status: draft" in text
     path.write_text(text + "Eigener Text.\n", encoding="utf-8")
     with pytest.raises(Exit, match="gibt es schon"):
-        tasks.new(Context(), "Für Größe: Ärger & Übermut")
+        tasks.new(context, "Für Größe: Ärger & Übermut")
     assert path.read_text(encoding="utf-8").endswith("Eigener Text.\n")
 
 
-def test_new_draft_passes_the_content_check(project, capsys):
-    tasks.new(Context(), "Ein neuer Gedanke")
-    tasks.check(Context())
+def test_new_draft_passes_the_content_check(project, capsys, context):
+    tasks.new(context, "Ein neuer Gedanke")
+    tasks.check(context)
     assert capsys.readouterr().out.splitlines()[-1] == "0 Fehler, 0 Hinweise"
 
 
-def test_check_names_file_line_and_fix_and_fails_on_errors(project, capsys):
+def test_check_names_file_line_and_fix_and_fails_on_errors(project, capsys, context):
     (project / "content/articles/erster.md").write_text("Title: Erster\nDate: gestern\n\nText.\n", encoding="utf-8")
     (project / "content/articles/zweiter.md").write_text(
         "Title: Zweiter\nDate: 2024-03-05\nCategory: Strategie\n\nText ohne Zusammenfassung.\n", encoding="utf-8"
     )
     with pytest.raises(Exit) as failure:
-        tasks.check(Context())
+        tasks.check(context)
     assert failure.value.code == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith(
@@ -69,25 +74,43 @@ def test_check_names_file_line_and_fix_and_fails_on_errors(project, capsys):
     assert out[2:] == ["1 Fehler, 1 Hinweis"]
 
 
-def test_build_replaces_output_and_a_failed_build_keeps_the_old_one(project):
-    tasks.build(Context())
+def test_build_replaces_output_and_a_failed_build_keeps_the_old_one(project, context):
+    tasks.build(context)
     page = project / "output/erster-beitrag/index.html"
     assert "Erster Beitrag" in page.read_text(encoding="utf-8")
     (project / "content/articles/erster.md").write_text(BROKEN, encoding="utf-8")
     with pytest.raises(Exit, match="unverändert"):
-        tasks.build(Context())
+        tasks.build(context)
     assert "Erster Beitrag" in page.read_text(encoding="utf-8")
     assert not list(project.glob("output.releases/.neu-*"))  # no staging directory left
 
 
-def test_build_refuses_a_site_with_a_broken_internal_link(project, capsys):
-    tasks.build(Context())
+def test_build_refuses_a_site_with_a_broken_internal_link(project, capsys, context):
+    tasks.build(context)
     before = (project / "output/erster-beitrag/index.html").read_text(encoding="utf-8")
     (project / "content/articles/erster.md").write_text(
         textwrap.dedent(GOOD).lstrip() + "\nSiehe [Über](../gibt-es-nicht/) und [Fazit](#fazit).\n", encoding="utf-8"
     )
     with pytest.raises(Exit, match="kaputte") as failure:
-        tasks.build(Context())
+        tasks.build(context)
     assert "erster-beitrag/index.html: ../gibt-es-nicht/ (Datei fehlt)" in str(failure.value)
     assert "erster-beitrag/index.html: #fazit (kein Anker „fazit“" in str(failure.value)
     assert (project / "output/erster-beitrag/index.html").read_text(encoding="utf-8") == before
+
+
+def test_the_namespace_keeps_every_command_the_readme_names():
+    names = set(tasks.ns.task_names)
+    author = {"new", "check", "build", "rebuild", "clean", "serve", "livereload", "publish", "recommend", "bench"}
+    comments = {f"comments.{name}" for name in ("list", "show", "approve", "reject", "reply", "delete", "serve")}
+    assert author | comments | {"import-wordpress", "qa.audit", "qa.screenshots"} <= names
+    assert tasks.ns.configuration()["blog"]["content"].endswith("/content")
+
+
+def test_a_context_with_other_paths_reaches_every_path_the_tasks_use(tmp_path):
+    from tasks.project import blog
+
+    paths = blog(blog_context(content=tmp_path / "c", output=tmp_path / "o", port=8123))
+    assert (paths.content, paths.output, paths.port) == (tmp_path / "c", tmp_path / "o", 8123)
+    assert paths.settings.name == "pelicanconf.py"
+    with pytest.raises(TypeError, match="no blog setting outptu"):
+        blog_context(outptu=tmp_path)

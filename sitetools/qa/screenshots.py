@@ -7,11 +7,16 @@ from pathlib import Path
 
 from sitetools.devserver import make_server
 from sitetools.qa.browser import launch_chromium
-from sitetools.qa.site_pages import PAGE_TYPES, VIEWPORTS
+from sitetools.qa.site_pages import VIEWPORTS
 
 
-def take_screenshots(site: Path, target: Path, schemes: tuple[str, ...] = ("light", "dark")) -> list[Path]:
-    """Serve site on a free loopback port and write full-page PNGs into target; return their paths."""
+def take_screenshots(
+    site: Path, target: Path, pages: dict[str, tuple[str, int]], schemes: tuple[str, ...] = ("light", "dark")
+) -> list[Path]:
+    """Serve site on a free loopback port and write full-page PNGs of pages into target; return their paths.
+
+    pages: page type -> (path, status), as site_pages.page_types() reads them from the built site.
+    """
     from playwright.sync_api import sync_playwright
 
     target.mkdir(parents=True, exist_ok=True)
@@ -26,7 +31,7 @@ def take_screenshots(site: Path, target: Path, schemes: tuple[str, ...] = ("ligh
                 for viewport in VIEWPORTS.values():
                     context = browser.new_context(viewport=viewport, color_scheme=scheme)
                     page = context.new_page()
-                    for name, (path, _status) in PAGE_TYPES.items():
+                    for name, (path, _status) in pages.items():
                         page.goto(base + path, wait_until="load")
                         png = target / f"{name}-{viewport['width']}-{scheme}.png"
                         page.screenshot(path=str(png), full_page=True)

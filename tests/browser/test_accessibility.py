@@ -8,10 +8,11 @@ combinations, switching the scheme inside one visit per width.
 from __future__ import annotations
 
 import pytest
+from browser_fixtures import PAGE_TYPES
 from helpers import ROOT
 from playwright.sync_api import expect
 
-from sitetools.qa.site_pages import PAGE_TYPES, VIEWPORTS
+from sitetools.qa.site_pages import VIEWPORTS
 
 pytestmark = pytest.mark.browser
 

@@ -4,8 +4,7 @@ result texts, the deploy/ CSP, and the page without JavaScript."""
 from __future__ import annotations
 
 import pytest
-
-from sitetools.qa.site_pages import PAGE_TYPES
+from browser_fixtures import PAGE_TYPES
 
 pytestmark = pytest.mark.browser
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from browser_fixtures import PAGE_TYPES
 
-from sitetools.qa.site_pages import DESKTOP, PAGE_TYPES, PHONE
+from sitetools.qa.site_pages import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 

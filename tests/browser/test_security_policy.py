@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from browser_fixtures import PAGE_TYPES
 
 from sitetools.qa.headers import SECURITY_HEADERS
-from sitetools.qa.site_pages import PAGE_TYPES
 
 pytestmark = pytest.mark.browser
 

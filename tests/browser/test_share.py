@@ -5,8 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from sitetools.qa.site_pages import PAGE_TYPES
+from browser_fixtures import PAGE_TYPES
 
 pytestmark = pytest.mark.browser
 ARTICLE = PAGE_TYPES["article"][0]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from sitetools.qa.site_pages import PAGE_TYPES
+from browser_fixtures import PAGE_TYPES
 
 pytestmark = pytest.mark.browser
 

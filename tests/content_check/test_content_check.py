@@ -6,8 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from blog_context import blog_context
 from helpers import ROOT, run_pelican_cli, write_files
-from invoke import Context
 from pelican.settings import read_settings
 
 import tasks
@@ -258,8 +258,7 @@ def test_drafts_do_not_count_as_duplicates(tmp_path):
 
 def test_placeholder_text_is_an_error_once_published(tmp_path, monkeypatch):
     content = site(tmp_path, {"articles/gut.md": GOOD})
-    monkeypatch.setitem(tasks.CONFIG, "content", content)
-    tasks.new(Context(), "Ein neuer Gedanke")
+    tasks.new(blog_context(content=content), "Ein neuer Gedanke")
     path = content / "articles/ein-neuer-gedanke.md"
     assert "\nSlug: ein-neuer-gedanke\n" in path.read_text(encoding="utf-8")
     assert check(tmp_path, {}) == []  # as a draft, the placeholders are fine
