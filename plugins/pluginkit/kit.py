@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import tempfile
 from collections.abc import Mapping
@@ -14,7 +15,26 @@ from pelican.utils import sanitised_join
 
 
 class PluginSettingsError(ValueError):
-    """A plugin setting is not usable; the message names the key and what to do."""
+    """A plugin setting is not usable; the message names the key and what to do.
+
+    Pelican logs the exception that stops it with its traceback; for this one the message says all,
+    so raising it installs a log filter that leaves the traceback out.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        pelican_logger = logging.getLogger("pelican")
+        if not any(isinstance(f, _OneLineSettingsError) for f in pelican_logger.filters):
+            pelican_logger.addFilter(_OneLineSettingsError())
+
+
+class _OneLineSettingsError(logging.Filter):
+    """Pelican's last word on a PluginSettingsError: the message, without a Python traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], PluginSettingsError):
+            record.exc_info = None
+        return True
 
 
 def _plugin_name(entry: Any) -> str:
