@@ -65,3 +65,18 @@ def test_credit_text_drops_the_authors_own_label():
     assert credit_text("Grafik: Katrin Albrecht, eigene Darstellung") == "Katrin Albrecht, eigene Darstellung"
     assert credit_text("Bildnachweis: Foto: Max Muster") == "Foto: Max Muster"
     assert credit_text("Max Muster / Agentur") == "Max Muster / Agentur"
+
+
+def test_the_theme_shows_dates_in_the_sites_timezone(make_site):
+    site = make_site(
+        {"articles/a.md": "Title: Spät\nDate: 2024-03-05 23:30\nCategory: Praxis\n\nText.\n"}, TIMEZONE="UTC"
+    )
+    stamp = site.html("spaet/index.html").select_one("article time")
+    assert stamp.get_text() == "5. März 2024, 23:30 Uhr"  # in Berlin it would be 6 March, 00:30
+    assert stamp["datetime"] == "2024-03-05T23:30:00+00:00"
+
+
+def test_called_from_python_the_zone_is_an_argument():
+    assert german_datetime(datetime(2013, 11, 29, 11, 56, tzinfo=UTC), "America/New_York") == (
+        "29. November 2013, 06:56 Uhr"
+    )

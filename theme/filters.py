@@ -1,7 +1,8 @@
 """Jinja filters of the theme: German dates (Babel, no system locale needed), reading time, JSON-LD.
 
 Pelican reads them through ``JINJA_FILTERS`` in pelicanconf.py, so the theme works with or
-without any plugin enabled.
+without any plugin enabled. The date filters show times in the site's ``TIMEZONE`` (read from the
+template context); called from Python they take the zone as an argument.
 """
 
 import json
@@ -11,57 +12,70 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_month_names
+from jinja2 import pass_context
 from markupsafe import Markup
 
+from plugins.pluginkit.kit import lead_image
+
 LOCALE = "de_DE"
-BERLIN = ZoneInfo("Europe/Berlin")
+DEFAULT_TIMEZONE = "Europe/Berlin"  # only for callers outside a template that pass no zone
 TAG_RE = re.compile(r"<[^>]+>")
 # Month names from Babel's CLDR data, read once: formatting stays fast on every list page.
 MONTHS = get_month_names("wide", locale=LOCALE)
-LINK_PREFIX_RE = re.compile(r"\A(?:\{(?:static|attach|filename)\}|\|(?:static|attach|filename)\|)?/*")
-ABSOLUTE_URL_RE = re.compile(r"\A(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 # A label an author may put before an image credit; the theme writes "Bildnachweis:" itself.
 CREDIT_LABEL_RE = re.compile(
     r"\A\s*(?:Bildnachweis|Bildquelle|Quelle|Grafik|Foto|Bild|Illustration)\s*:\s*", re.IGNORECASE
 )
 
 
-def _in_berlin(value: datetime) -> datetime:
-    """Return an aware datetime in Berlin time (naive values are taken as Berlin time)."""
+def in_zone(value: datetime, timezone: str = DEFAULT_TIMEZONE) -> datetime:
+    """Return an aware datetime in the site's zone (naive values are taken as the site's local time)."""
+    zone = ZoneInfo(timezone)
     if value.tzinfo is None:
-        return value.replace(tzinfo=BERLIN)
-    return value.astimezone(BERLIN)
+        return value.replace(tzinfo=zone)
+    return value.astimezone(zone)
 
 
-def german_date(value: date | datetime) -> str:
+def german_date(value: date | datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
     """Format like "5. März 2013"."""
     if isinstance(value, datetime):
-        value = _in_berlin(value).date()
+        value = in_zone(value, timezone).date()
     return f"{value.day}. {MONTHS[value.month]} {value.year}"
 
 
-def has_time(value: datetime) -> bool:
-    """Whether a time of day was given: Pelican reads "Date: 2024-03-05" as midnight, Berlin time."""
-    return _in_berlin(value).time() != time(0, 0)
+def has_time(value: datetime, timezone: str = DEFAULT_TIMEZONE) -> bool:
+    """Whether a time of day was given: Pelican reads "Date: 2024-03-05" as midnight, local time."""
+    return in_zone(value, timezone).time() != time(0, 0)
 
 
-def german_datetime(value: datetime) -> str:
+def german_datetime(value: datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
     """Format like "5. März 2013, 09:05 Uhr", or only "5. März 2013" when no time was given."""
-    value = _in_berlin(value)
-    if not has_time(value):
-        return german_date(value)
-    return f"{german_date(value)}, {value:%H:%M} Uhr"
+    value = in_zone(value, timezone)
+    if not has_time(value, timezone):
+        return german_date(value, timezone)
+    return f"{german_date(value, timezone)}, {value:%H:%M} Uhr"
 
 
-def time_attribute(value: datetime) -> str:
+def time_attribute(value: datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
     """Value of <time datetime>: the date alone when no time was given, else ISO 8601 with offset."""
-    value = _in_berlin(value)
-    return iso_datetime(value) if has_time(value) else value.date().isoformat()
+    value = in_zone(value, timezone)
+    return iso_datetime(value, timezone) if has_time(value, timezone) else value.date().isoformat()
 
 
-def iso_datetime(value: datetime) -> str:
-    """Format as ISO 8601 with the Berlin offset, for <time datetime> and metadata."""
-    return _in_berlin(value).isoformat(timespec="seconds")
+def iso_datetime(value: datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
+    """Format as ISO 8601 with the site's offset, for <time datetime> and metadata."""
+    return in_zone(value, timezone).isoformat(timespec="seconds")
+
+
+def _site_zone(function):
+    """The filter form of a date function: the zone comes from the site's TIMEZONE setting."""
+
+    @pass_context
+    def in_site_zone(context, value):
+        return function(value, context.get("TIMEZONE") or DEFAULT_TIMEZONE)
+
+    in_site_zone.__doc__ = function.__doc__
+    return in_site_zone
 
 
 def reading_minutes(html: str, words_per_minute: int = 200) -> int:
@@ -78,9 +92,8 @@ def json_ld(data: dict) -> Markup:
 
 def asset_url(path: str, base: str) -> str:
     """Join a metadata path like "images/a.jpg" or "{static}/images/a.jpg" to base; keep full URLs."""
-    if ABSOLUTE_URL_RE.match(path):
-        return path
-    return f"{base}/{LINK_PREFIX_RE.sub('', path)}"
+    relative = lead_image(path)  # the one parser of Image: values, shared with the plugins
+    return path if relative is None else f"{base}/{relative}"
 
 
 def credit_text(credit: str) -> str:
@@ -94,10 +107,10 @@ def pretty_url(url: str) -> str:
 
 
 JINJA_FILTERS = {
-    "german_date": german_date,
-    "german_datetime": german_datetime,
-    "iso_datetime": iso_datetime,
-    "time_attribute": time_attribute,
+    "german_date": _site_zone(german_date),
+    "german_datetime": _site_zone(german_datetime),
+    "iso_datetime": _site_zone(iso_datetime),
+    "time_attribute": _site_zone(time_attribute),
     "credit_text": credit_text,
     "reading_minutes": reading_minutes,
     "json_ld": json_ld,

@@ -124,14 +124,14 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-STATIC_PREFIXES = ("{static}", "|static|", "{filename}", "|filename|")
+STATIC_PREFIXES = ("{static}", "|static|", "{attach}", "|attach|", "{filename}", "|filename|")
 
 
 def lead_image(value: Any) -> str | None:
     """The `Image:` metadata as a path relative to the content folder ("images/x.svg"), or None.
 
-    Accepts "images/x.svg", "/images/x.svg", "{static}/images/x.svg" and Pelican's older "|static|"
-    spelling. A remote image (https://…) or an empty value gives None.
+    Accepts "images/x.svg", "/images/x.svg", "{static}/images/x.svg" (or {attach}, {filename}) and
+    Pelican's older "|static|" spelling. A remote image (https://…) or an empty value gives None.
     """
     if not isinstance(value, str) or not value.strip():
         return None

@@ -82,3 +82,16 @@ def test_share_links_carry_the_canonical_url(starter_site):
         if network != "e-mail":
             assert urlsplit(href).scheme == "https"
     assert page.select_one(".share button.share-copy")["data-url"] == canonical
+
+
+def test_angle_brackets_in_a_heading_are_text_not_tags():
+    # Pelican's slugify strips tags; a heading's plain text is escaped first, so "<b>" stays a word.
+    assert ids(render("## Preis < 10 € & mehr")) == ["preis-10-und-mehr"]
+    subs = read_settings(str(ROOT / "pelicanconf.py"))["SLUG_REGEX_SUBSTITUTIONS"]
+    assert SectionLinksExtension(regex_subs=subs).slug("Tag <b> erklärt") == "tag-b-erklaert"
+
+
+def test_the_extension_uses_pelicans_slugify():
+    import section_links.section_links as module
+
+    assert module.slugify is slugify

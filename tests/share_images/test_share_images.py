@@ -143,3 +143,14 @@ def test_a_card_draws_umlauts_with_the_bundled_font():
     image = cards.draw_card(cards.CardText("Größe, Maße, „Zitate“", "Praxis", "kmu.example.org"))
     assert image.size == (1200, 630)
     assert len(image.getcolors(maxcolors=10_000)) > 2  # text was drawn, not an empty canvas
+
+
+@pytest.mark.parametrize(
+    "spelling", ["images/chart.svg", "/images/chart.svg", "{static}/images/chart.svg", "|static|/images/chart.svg"]
+)
+def test_every_image_spelling_the_content_check_accepts_draws_the_lead_image(make_site, spelling):
+    # One parser (pluginkit.lead_image) for the content check, the share images and the theme.
+    files = {**FILES, "articles/mit-bild.md": FILES["articles/mit-bild.md"].replace("images/chart.svg", spelling)}
+    site = make_site(files, SITEURL=SITE, ABSOLUTE_SITEURL=SITE)  # build_site fails on any logged error
+    page = site.html("mit-grafik/index.html")
+    assert og(page, "og:image:alt") == "Balken zur Größe"  # the lead image's alt: the lead image was drawn
