@@ -74,7 +74,10 @@ def site_app(directory: Path, intake: Callable | None = None, mount: str | None 
     itself was configured with (its config.mount).
     """
     if intake and mount is None:
-        mount = intake.config.mount
+        config = getattr(intake, "config", None)
+        if config is None:
+            raise TypeError("site_app: pass mount (COMMENTS['intake_path']) for an intake without a config")
+        mount = config.mount
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")

@@ -1,4 +1,4 @@
-"""The invoke tasks an author uses: new, check and build (publishing: test_publish.py)."""
+"""The invoke tasks an author uses: new, check and build (publishing: tests/sitetools/test_publish.py)."""
 
 from __future__ import annotations
 

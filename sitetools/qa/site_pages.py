@@ -1,8 +1,9 @@
 """The page types of a built site, for the browser checks, `invoke qa.screenshots` and `invoke qa.audit`.
 
 page_types() reads them from the site itself, so an author's own articles and slugs count, not the
-starter's: Pelican's listing pages through their *_SAVE_AS settings, the rest by what our theme
-marks them with (an article, a page, the search page, a checklist …). A page type the site lacks
+starter's: Pelican's listing pages through their *_SAVE_AS settings, articles and pages from
+sitemap.xml, and all of them by what our theme marks them with (an article, a page, the search
+page, a checklist …). A page type the site lacks
 (no checklist, no comment yet) is simply left out.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -45,7 +47,8 @@ def page_types(site: Path, settings: dict) -> dict[str, tuple[str, int]]:
     older = home.select_one('a[rel="next"]')
     if older and older.get("href"):
         found["paginated-index"] = ("/" + posixpath.normpath(older["href"]).strip("/") + "/", 200)
-    articles = [url for url, main in pages.items() if main and main.select_one("article.article")]
+    content = _sitemap_paths(site) or set(pages)  # articles and pages, not the pages plugins write
+    articles = [url for url in pages if url in content and pages[url] and pages[url].select_one("article.article")]
     with_comments = [url for url in articles if pages[url].select_one(".comment-list")]
     with_checklist = [url for url in articles if pages[url].select_one("form.checklist")]
     if articles:  # the richest article stands for all (comments and a checklist show the most)
@@ -55,7 +58,7 @@ def page_types(site: Path, settings: dict) -> dict[str, tuple[str, int]]:
         found["article-with-comments"] = (with_comments[0], 200)
     if with_checklist:
         found["checklist-article"] = (with_checklist[0], 200)
-    plain = [url for url, main in pages.items() if main and main.select_one("article.page:not(.subscribe)")]
+    plain = [url for url in pages if url in content and pages[url] and pages[url].select_one("article.page")]
     if plain:
         found["page"] = (plain[0], 200)
     for name, key in LISTINGS.items():
@@ -70,6 +73,15 @@ def page_types(site: Path, settings: dict) -> dict[str, tuple[str, int]]:
     if (site / "404.html").is_file():
         found["404"] = (MISSING, 404)
     return found
+
+
+def _sitemap_paths(site: Path) -> set[str]:
+    """The paths sitemap.xml lists (the home page, every article and page), or none without a sitemap."""
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return set()
+    locations = BeautifulSoup(sitemap.read_text(encoding="utf-8"), "xml").find_all("loc")
+    return {urlsplit(loc.get_text(strip=True)).path for loc in locations}
 
 
 def _url(site: Path, html: Path) -> str:

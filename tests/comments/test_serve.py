@@ -46,7 +46,7 @@ def test_preview_app_serves_files_routes_posts_and_never_leaves_the_site(tmp_pat
         start_response("303 See Other", [("Location", "/beitrag/")])
         return [b""]
 
-    app = site_app(site, intake)
+    app = site_app(site, intake, "/kommentare/")
 
     def get(path: str, method: str = "GET") -> tuple[str, bytes]:
         answers = []
