@@ -2,7 +2,7 @@
 
 Pelican reads them through ``JINJA_FILTERS`` in pelicanconf.py, so the theme works with or
 without any plugin enabled. The date filters show times in the site's ``TIMEZONE`` (read from the
-template context); called from Python they take the zone as an argument.
+template context); called from Python they take the zone as an argument (None: as given).
 """
 
 import json
@@ -18,7 +18,6 @@ from markupsafe import Markup
 from plugins.pluginkit.kit import lead_image
 
 LOCALE = "de_DE"
-DEFAULT_TIMEZONE = "Europe/Berlin"  # only for callers outside a template that pass no zone
 TAG_RE = re.compile(r"<[^>]+>")
 # Month names from Babel's CLDR data, read once: formatting stays fast on every list page.
 MONTHS = get_month_names("wide", locale=LOCALE)
@@ -28,27 +27,29 @@ CREDIT_LABEL_RE = re.compile(
 )
 
 
-def in_zone(value: datetime, timezone: str = DEFAULT_TIMEZONE) -> datetime:
-    """Return an aware datetime in the site's zone (naive values are taken as the site's local time)."""
+def in_zone(value: datetime, timezone: str | None = None) -> datetime:
+    """The datetime in the zone named timezone (naive values are taken as its local time); None keeps it."""
+    if timezone is None:
+        return value
     zone = ZoneInfo(timezone)
     if value.tzinfo is None:
         return value.replace(tzinfo=zone)
     return value.astimezone(zone)
 
 
-def german_date(value: date | datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
+def german_date(value: date | datetime, timezone: str | None = None) -> str:
     """Format like "5. März 2013"."""
     if isinstance(value, datetime):
         value = in_zone(value, timezone).date()
     return f"{value.day}. {MONTHS[value.month]} {value.year}"
 
 
-def has_time(value: datetime, timezone: str = DEFAULT_TIMEZONE) -> bool:
+def has_time(value: datetime, timezone: str | None = None) -> bool:
     """Whether a time of day was given: Pelican reads "Date: 2024-03-05" as midnight, local time."""
     return in_zone(value, timezone).time() != time(0, 0)
 
 
-def german_datetime(value: datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
+def german_datetime(value: datetime, timezone: str | None = None) -> str:
     """Format like "5. März 2013, 09:05 Uhr", or only "5. März 2013" when no time was given."""
     value = in_zone(value, timezone)
     if not has_time(value, timezone):
@@ -56,13 +57,13 @@ def german_datetime(value: datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
     return f"{german_date(value, timezone)}, {value:%H:%M} Uhr"
 
 
-def time_attribute(value: datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
+def time_attribute(value: datetime, timezone: str | None = None) -> str:
     """Value of <time datetime>: the date alone when no time was given, else ISO 8601 with offset."""
     value = in_zone(value, timezone)
     return iso_datetime(value, timezone) if has_time(value, timezone) else value.date().isoformat()
 
 
-def iso_datetime(value: datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
+def iso_datetime(value: datetime, timezone: str | None = None) -> str:
     """Format as ISO 8601 with the site's offset, for <time datetime> and metadata."""
     return in_zone(value, timezone).isoformat(timespec="seconds")
 
@@ -72,7 +73,7 @@ def _site_zone(function):
 
     @pass_context
     def in_site_zone(context, value):
-        return function(value, context.get("TIMEZONE") or DEFAULT_TIMEZONE)
+        return function(value, context.get("TIMEZONE"))
 
     in_site_zone.__doc__ = function.__doc__
     return in_site_zone
