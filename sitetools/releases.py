@@ -31,7 +31,7 @@ STAMP = re.compile(r"\d{8}-\d{6}-\d{6}")
 STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
 STALE_STAGING_SECONDS = 3600
 # A directory holding one of these is a project or its sources, never a build.
-SOURCE_NAMES = ("content", "pelicanconf.py", "publishconf.py", "tasks.py", ".git")
+SOURCE_NAMES = ("content", "pelicanconf.py", "publishconf.py", "tasks", ".git")
 
 
 class TargetRefused(ValueError):

@@ -114,3 +114,34 @@ def test_a_context_with_other_paths_reaches_every_path_the_tasks_use(tmp_path):
     assert paths.settings.name == "pelicanconf.py"
     with pytest.raises(TypeError, match="no blog setting outptu"):
         blog_context(outptu=tmp_path)
+
+
+def test_comment_list_shows_times_in_the_sites_timezone(tmp_path, monkeypatch, capsys):
+    from zoneinfo import ZoneInfo
+
+    from comments.queue import CommentQueue
+
+    from theme.filters import german_datetime
+
+    monkeypatch.delenv("COMMENTS_DB", raising=False)
+    monkeypatch.delenv("COMMENTS_REMOTE", raising=False)
+    queue = tmp_path / "queue.sqlite3"
+    settings = tmp_path / "settings.py"
+    (tmp_path / "content").mkdir()
+    settings.write_text(
+        f'from pelicanconf import *\nTIMEZONE = "Pacific/Kiritimati"\nCOMMENTS_DB = "{queue}"\n', encoding="utf-8"
+    )
+    CommentQueue(queue).add(article="beitrag", author="Lea", email="lea@example.org", url=None, body="Danke!")
+    entry = CommentQueue(queue).entries("pending")[0]
+    tasks.ns.collections["comments"]["list"](blog_context(settings=settings, content=tmp_path / "content"))
+    out = capsys.readouterr().out
+    assert german_datetime(entry.created_at.astimezone(ZoneInfo("Pacific/Kiritimati"))) in out  # UTC+14
+    assert german_datetime(entry.created_at.astimezone(ZoneInfo("Europe/Berlin"))) not in out
+
+
+def test_the_link_check_skips_the_configured_intake_path_and_link_check_ignore():
+    from tasks.project import intake_mount, link_check_ignore
+
+    settings = {"PATH": "content", "COMMENTS": {"intake_path": "annahme/"}, "LINK_CHECK_IGNORE": ["/api/"]}
+    assert intake_mount(settings) == "/annahme/"
+    assert link_check_ignore(settings) == ["/annahme/", "/api/"]

@@ -1,5 +1,5 @@
 """Page weight of a built site: HTML + CSS + JS per page (images excluded), third-party and
-render-blocking resources. Used by `invoke audit` and asserted by the tests."""
+render-blocking resources. Used by `invoke qa.audit` and asserted by the tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`invoke audit --lighthouse`: Lighthouse as pinned in tools/lighthouse/, run against Debian's chromium.
+"""`invoke qa.audit --lighthouse`: Lighthouse as pinned in tools/lighthouse/, run against Debian's chromium.
 
 Lighthouse has its own package.json and lockfile, so the main lockfile (what `make test` installs)
 stays small; it is installed with `npm ci` on first use and again when its lockfile changes.

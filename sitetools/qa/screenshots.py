@@ -1,4 +1,4 @@
-"""`invoke screenshots`: PNGs of every page type at desktop and phone width, light and dark."""
+"""`invoke qa.screenshots`: PNGs of every page type at desktop and phone width, light and dark."""
 
 from __future__ import annotations
 
