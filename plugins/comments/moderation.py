@@ -25,7 +25,7 @@ class Moderator:
 
     queue: CommentQueue
     comments_dir: Path
-    timezone: str = "Europe/Berlin"
+    timezone: str  # the site's TIMEZONE: dates of approved comments are written in it
     site_author: str = ""
 
     def pending(self) -> list[Entry]:

@@ -52,7 +52,7 @@ def test_website_links_the_name_and_the_time_is_published(starter_site):
 def test_email_is_never_published_and_deleted_after_moderation(intake, valid_form, tmp_path):
     promise("Sie wird **nie veröffentlicht**")
     promise("Nach der Moderation, also sobald wir Ihren Kommentar freigeschaltet oder abgelehnt haben, löschen wir sie")
-    moderator = Moderator(intake.queue, tmp_path / "comments")
+    moderator = Moderator(intake.queue, tmp_path / "comments", "Europe/Berlin")
     approved, rejected = (
         json.loads(intake.post(valid_form(body=f"Text {n}", email="leser@example.org"), json=True).body)["id"]
         for n in range(2)

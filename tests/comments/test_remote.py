@@ -20,7 +20,7 @@ def remote(start_intake):
 def test_approving_remotely_writes_the_local_file_and_marks_it_done_on_the_server(remote, valid_form, tmp_path):
     comment_id = json.loads(remote.post(valid_form(), json=True).body)["id"]
     queue = RemoteQueue(f"http://127.0.0.1:{remote.port}", TOKEN)
-    moderator = Moderator(queue, tmp_path / "comments")
+    moderator = Moderator(queue, tmp_path / "comments", "Europe/Berlin")
     assert [e.id for e in moderator.pending()] == [comment_id]
     assert moderator.entry(comment_id).email == "jana@example.org"
     path = moderator.approve(comment_id)

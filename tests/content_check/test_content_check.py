@@ -374,3 +374,12 @@ def test_another_plugins_fatal_error_ends_with_one_german_line_and_no_traceback(
     assert "content/articles/gut.md:13: „Kein Punkt.“ ist kein Punkt der Checkliste" in output
     assert "Abbruch wegen der Meldung oben (pelican --fatal)" in output
     assert "Traceback" not in output
+
+
+def test_a_wrong_content_check_setting_stops_the_build_naming_the_key(make_site):
+    from plugins.pluginkit import PluginSettingsError
+
+    with pytest.raises(PluginSettingsError, match=r"CONTENT_CHECK\['log_findings'\]"):
+        make_site({"articles/a.md": "Title: A\nDate: 2024-01-01\n\nText.\n"}, CONTENT_CHECK={"log_findings": "ja"})
+    with pytest.raises(PluginSettingsError, match=r"CONTENT_CHECK\['placeholder'\].*'placeholders'"):
+        make_site({"articles/a.md": "Title: A\nDate: 2024-01-01\n\nText.\n"}, CONTENT_CHECK={"placeholder": []})
