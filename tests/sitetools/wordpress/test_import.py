@@ -58,8 +58,8 @@ def imported(tmp_path) -> Path:
 def test_posts_keep_title_dates_author_terms_summary_and_slug(imported):
     post = meta(imported / "articles/groesse-zaehlt-nicht.md")
     assert post["Title"] == "Was kleine Betriebe über Größe wissen sollten"
-    assert post["Date"] == "2013-12-02T10:15+01:00"
-    assert post["Modified"] == "2014-07-01T12:00+02:00"  # summer time
+    assert post["Date"] == "2013-12-02T10:15:00+01:00"
+    assert post["Modified"] == "2014-07-01T12:00:00+02:00"  # summer time
     assert (post["Author"], post["Category"], post["Tags"]) == ("Katrin Albrecht", "Strategie & Planung", "Größe")
     assert post["Summary"] == "Warum Größe allein nichts entscheidet."
     assert post["Image"] == "images/2013/12/titelbild.png" and post["Image_alt"] == "Gelbes Titelbild"
@@ -182,7 +182,7 @@ def test_imported_site_builds_with_thread_redirects_and_no_private_data(imported
 def test_deploy_holds_redirect_lists_for_nginx_and_redirects_hosts(imported, tmp_path):
     nginx = (tmp_path / "deploy/redirects-nginx.conf").read_text(encoding="utf-8")
     assert "location = /2013/12/groesse-zaehlt-nicht/ { return 301 /groesse-zaehlt-nicht/; }" in nginx
-    assert "if ($wp_p = 101) { return 301 /groesse-zaehlt-nicht/; }" in nginx
+    assert "if ($arg_p = 101) { return 301 /groesse-zaehlt-nicht/; }" in nginx
     lines = (tmp_path / "deploy/_redirects").read_text(encoding="utf-8").splitlines()
     assert "/ p=102 /zweiter-beitrag/ 301" in lines and "/tag/groesse/ /schlagwort/groesse/ 301" in lines
 
@@ -193,7 +193,7 @@ def test_invoke_task_imports_reports_in_german_and_a_second_run_writes_nothing(t
                "--content", str(tmp_path / "content")]  # fmt: skip
     first = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
     assert first.returncode == 0, first.stderr
-    assert "4 Beiträge (2 davon als Entwurf), 1 Seiten" in first.stdout
+    assert "4 Beiträge (2 davon als Entwurf), 1 Seite" in first.stdout
     second = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
     assert second.returncode == 0 and "geschrieben: 0 Dateien" in second.stdout
     listing = subprocess.run(
