@@ -357,8 +357,10 @@ class WordPressImport:
             if not url.startswith(("http://", "https://")) or CONTROL_RE.search(url):
                 continue
             parts = urlsplit(url)
-            path = redirects.normalise_path(parts.path)
-            if path != "/":
+            path = redirects.old_path(parts.path)
+            if path is None:
+                self.summary.note(f"{post.label}: alte Adresse „{shown(url)}“ abgelehnt, keine Weiterleitung")
+            elif path != "/":
                 keys.append(path.rstrip("/") + "/")
             for name in ("p", "page_id"):
                 value = parse_qs(parts.query).get(name, [""])[0]
@@ -644,7 +646,10 @@ class WordPressImport:
                 url = ""
             author = clean(html.unescape(_text(comment, "wp:comment_author", self.ns))) or "Anonym"
             dropped: list[str] = []
-            text = CommentConverter(report=dropped.append).convert(autop(_text(comment, "wp:comment_content", self.ns)))
+            soup = BeautifulSoup(autop(_text(comment, "wp:comment_content", self.ns)), "html.parser")
+            if html_depth(soup) > MAX_DEPTH:
+                raise ItemError(f"{label}: der Text ist mehr als {MAX_DEPTH} Ebenen tief verschachtelt")
+            text = CommentConverter(report=dropped.append).convert_soup(soup)
             for note in dropped:
                 self.summary.note(f"{label}: {note}")
             text = re.sub(r"\n{3,}", "\n\n", text).strip() or "…"
@@ -687,9 +692,11 @@ class WordPressImport:
                 name = clean(html.unescape(_text(term, name_key, self.ns)))
                 new_slug = self.term_slug(name, kind)
                 if nicename and new_slug and name in self.used_terms[kind]:  # only archives the new site has
-                    old = redirects.normalise_path(f"/{kind}/{nicename}/")
+                    old = redirects.old_path(f"/{kind}/{nicename}/")
                     new = self.url(setting, slug=new_slug)
-                    if old != new:
+                    if old is None:
+                        self.summary.note(f"Archiv „{name}“: alte Adresse „{shown(nicename)}“ abgelehnt")
+                    elif old != new:
                         self.redirects.setdefault(old, new)
                         self.archive_redirects.setdefault(old, new)
 

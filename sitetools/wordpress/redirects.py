@@ -22,6 +22,15 @@ def normalise_path(path: str) -> str:
     return quote(unquote(path), safe=PATH_SAFE)
 
 
+def old_path(path: str) -> str | None:
+    """A normalised old address, or None for one no redirect may use (dot segments, control characters)."""
+    path = normalise_path(path)
+    segments = unquote(path).split("/")
+    if any(s in (".", "..") for s in segments) or re.search(r"[\x00-\x1f\x7f]", unquote(path)):
+        return None
+    return path
+
+
 def file_path(path: str) -> str:
     """An old path as the redirect page's folder: decoded where that is safe ("/%CE%B1/" -> "/α/")."""
     decoded = unquote(path)

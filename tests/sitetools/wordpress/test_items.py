@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -371,3 +373,39 @@ def test_an_existing_file_in_the_way_is_never_overwritten(tmp_path):
         run(tmp_path, export(item(), item("2", "Zwei", "zwei")))
     assert own.read_text(encoding="utf-8") == "Title: Mein eigener\n\nText\n"
     assert not (tmp_path / "content/articles/zwei.md").exists()
+
+
+def test_old_addresses_with_dot_segments_are_refused_and_the_build_still_passes(tmp_path):
+    hostile = item(link="https://alt.example/a/%2e%2e/../../etc/", extra='<category domain="category">Tipps</category>')
+    term = "<wp:category><wp:category_nicename>../../x</wp:category_nicename><wp:cat_name>Tipps</wp:cat_name>"
+    term += "</wp:category>"
+    importer = run(tmp_path, export(hostile).replace("</wp:author>", "</wp:author>" + term))
+    assert "Redirect_from" not in meta(tmp_path / "content/articles/ein-beitrag.md")
+    assert not (tmp_path / "content/redirects.txt").exists()
+    assert "„https://alt.example/a/%2e%2e/../../etc/“ abgelehnt" in "\n".join(importer.summary.notes)
+    assert "Archiv „Tipps“: alte Adresse „../../x“ abgelehnt" in importer.summary.notes
+    result = run_pelican_cli(tmp_path / "content", tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_run_output_names_each_refused_value_in_german(tmp_path):
+    export_path = tmp_path / "hostile.xml"
+    text = '<a href="javascript:alert(1)">Hier klicken</a>'
+    export_path.write_text(export(item(content=text, comments=comment("7/../../x") + comment("8", url="javascript:x"))))
+    env = {**os.environ, "COMMENTS_DB": str(tmp_path / "queue.sqlite3")}
+    command = [
+        sys.executable,
+        "-m",
+        "invoke",
+        "import-wordpress",
+        str(export_path),
+        "--content",
+        str(tmp_path / "content"),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Bitte von Hand prüfen:" in result.stdout
+    assert "Kommentar mit ungültiger ID „7/../../x“ nicht übernommen" in result.stdout
+    assert "Link „Hier klicken“ entfernt (javascript:alert(1)…)" in result.stdout
+    assert "Kommentar 8: Webadresse „javascript:x“ verworfen" in result.stdout
+    assert "1 Beitrag (0 davon als Entwurf), 0 Seiten" in result.stdout and "1 Kommentar," in result.stdout
