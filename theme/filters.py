@@ -68,15 +68,30 @@ def iso_datetime(value: datetime, timezone: str | None = None) -> str:
     return in_zone(value, timezone).isoformat(timespec="seconds")
 
 
-def _site_zone(function):
-    """The filter form of a date function: the zone comes from the site's TIMEZONE setting."""
+# The filter forms of the date functions: the zone comes from the site's TIMEZONE setting. Module-level
+# functions, not closures: Pelican pickles the settings (JINJA_FILTERS included) for its cache.
+@pass_context
+def german_date_filter(context, value: date | datetime) -> str:
+    """german_date in the site's TIMEZONE."""
+    return german_date(value, context.get("TIMEZONE"))
 
-    @pass_context
-    def in_site_zone(context, value):
-        return function(value, context.get("TIMEZONE"))
 
-    in_site_zone.__doc__ = function.__doc__
-    return in_site_zone
+@pass_context
+def german_datetime_filter(context, value: datetime) -> str:
+    """german_datetime in the site's TIMEZONE."""
+    return german_datetime(value, context.get("TIMEZONE"))
+
+
+@pass_context
+def iso_datetime_filter(context, value: datetime) -> str:
+    """iso_datetime in the site's TIMEZONE."""
+    return iso_datetime(value, context.get("TIMEZONE"))
+
+
+@pass_context
+def time_attribute_filter(context, value: datetime) -> str:
+    """time_attribute in the site's TIMEZONE."""
+    return time_attribute(value, context.get("TIMEZONE"))
 
 
 def reading_minutes(html: str, words_per_minute: int = 200) -> int:
@@ -108,10 +123,10 @@ def pretty_url(url: str) -> str:
 
 
 JINJA_FILTERS = {
-    "german_date": _site_zone(german_date),
-    "german_datetime": _site_zone(german_datetime),
-    "iso_datetime": _site_zone(iso_datetime),
-    "time_attribute": _site_zone(time_attribute),
+    "german_date": german_date_filter,
+    "german_datetime": german_datetime_filter,
+    "iso_datetime": iso_datetime_filter,
+    "time_attribute": time_attribute_filter,
     "credit_text": credit_text,
     "reading_minutes": reading_minutes,
     "json_ld": json_ld,
