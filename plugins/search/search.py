@@ -75,7 +75,7 @@ def add_search_page(pelican) -> None:
     settings["SEARCH_BUNDLE_URL"] = config["bundle_dir"].strip("/") + "/"
 
 
-async def _write_index(output: Path, config: dict) -> int:
+async def index_site(output: Path, config: dict) -> int:
     """Index the HTML files of output and write the bundle; returns the number of indexed pages."""
     index_config = IndexConfig(
         force_language=config["language"],
@@ -105,7 +105,7 @@ def write_index(pelican) -> None:
     output = Path(pelican.output_path)
     started = time.perf_counter()
     try:
-        pages = _run(_write_index(output, config))
+        pages = _run(index_site(output, config))
     except Exception as exc:  # the Pagefind service reports failures as plain exceptions
         logger.error("search: Pagefind could not index %s: %s", output, exc)
         return

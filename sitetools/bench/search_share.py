@@ -58,7 +58,7 @@ def _query_bytes(output: Path, query: str) -> tuple[int, int]:
 
 def measure_search(bench: Bench) -> list[Figure]:
     """The indexing step's share of the full build, the index size and one query's download."""
-    from search.search import DEFAULTS, _write_index
+    from search.search import DEFAULTS, index_site
 
     output = bench.workdir / "search-out"
     build_cpu = _full_build(bench, output)
@@ -66,7 +66,7 @@ def measure_search(bench: Bench) -> list[Figure]:
     index_cpu = []
     for _ in range(bench.repeats):
         shutil.rmtree(bundle)
-        index_cpu.append(timed(lambda: asyncio.run(_write_index(output, DEFAULTS)))[1])
+        index_cpu.append(timed(lambda: asyncio.run(index_site(output, DEFAULTS)))[1])
     total_kb = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()) / 1024
     query_bytes, results = _query_bytes(output, "Kunden")
     return [
