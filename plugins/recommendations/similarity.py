@@ -1,36 +1,43 @@
-"""Text similarity of articles: TF-IDF over German stems, cosine, top-k per article.
+"""Text similarity of articles: TF-IDF over German stems plus latent topics, top-k per article.
 
-Each article becomes a sparse vector of its strongest stems (title and tags weighted higher),
-L2-normalised, so a row-times-matrix product is the cosine similarity. The products are computed a
-block of rows at a time and only the best few columns of each row are kept, so memory stays flat
-however many articles there are. Ties are broken inside one integer key, which makes the order
-exact and reproducible: score, then same category, then newer, then slug.
+Each article becomes a sparse vector of its strongest stems (title and tags count a little more
+than the text), L2-normalised, so a row-times-matrix product is the cosine similarity of the words.
+A truncated SVD of that matrix (latent semantic analysis) gives every article a short dense vector
+of topics; articles that use different words of one topic ("Abonnenten", "Abmeldungen",
+"Betreffzeile") end up close there. The score is a blend of both cosines. The products are
+computed a block of rows at a time and only the best few columns of each row are kept, so memory
+stays flat however many articles there are. Ties are broken inside one integer key, which makes
+the order exact and reproducible: score, then same category, then newer, then slug.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
+from scipy import linalg, sparse
 
 from .text import Analyzer, surface_forms
 
 logger = logging.getLogger(__name__)
 
-ANALYZER_VERSION = "2"  # bump when tokenising or stemming changes: it invalidates the cache
+ANALYZER_VERSION = "3"  # bump when tokenising or stemming changes: it invalidates the cache
 BLOCK_CELLS = 2_000_000  # cells of the similarity matrix computed at once (rows x articles)
 DENSE_LIMIT_BYTES = 32 * 1024 * 1024  # a term matrix up to this size ...
 DENSE_MIN_DENSITY = 0.05  # ... and at least this full is multiplied dense (BLAS), else sparse
 SCORE_SCALE = 1_000_000  # scores are compared to six decimals, so float noise never decides
 MAX_SHARED_TAGS = 3  # the tag boost counts at most this many shared tags
+MAX_DIMENSIONS = 100  # latent topics at most (the square root of the article count below that)
+EXACT_LIMIT = 2000  # up to this many articles the SVD is exact (eigenvalues of the article Gram matrix)
+POWER_ITERATIONS, SEED = 2, 2013  # of the randomized SVD above that (it samples twice the dimensions)
 
 
 @dataclass(frozen=True)
@@ -47,21 +54,32 @@ class Document:
 
 @dataclass(frozen=True)
 class Weights:
-    """How the parts of an article count."""
+    """How the parts of an article count.
 
-    title: float = 3.0
-    tags: float = 2.0
-    tag_boost: float = 0.05
+    Tags and category are weak, noisy signals on most blogs (they name audiences, channels and
+    formats across topics), so by default the tags only count as words and the text decides.
+    """
+
+    title: float = 2.0
+    tags: float = 1.0
+    tag_boost: float = 0.0
     max_terms: int = 80
+    latent: float = 0.5  # share of the score that comes from the latent topics (the rest: shared words)
+    dimensions: int = 0  # latent topics; 0: the square root of the number of articles, at most MAX_DIMENSIONS
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """An automatic pick: the other article's index, its score and the tags both share."""
+    """An automatic pick: the other article's index, its score and the tags both share.
+
+    `words` and `topics` are the two cosines the score blends (before their weights).
+    """
 
     index: int
     score: float
     shared_tags: int
+    words: float = 0.0
+    topics: float = 0.0
 
 
 def document_hash(document: Document, weights: Weights) -> str:
@@ -172,14 +190,48 @@ class TermCache:
             logger.warning("recommendations: could not write the cache %s (%s)", self.path, exc)
 
 
+def latent_topics(matrix: sparse.csr_matrix, dimensions: int) -> np.ndarray:
+    """Every row's coordinates in the `dimensions` strongest directions of a truncated SVD, L2-normalised.
+
+    These are U·Σ of latent semantic analysis: their dot products approximate the cosine of the
+    rows in a space that merges terms used together. Up to EXACT_LIMIT rows the decomposition is
+    exact (eigenvectors of the rows' Gram matrix); above, a randomized SVD with a fixed seed
+    (Halko, Martinsson and Tropp 2011, with power iterations: the spectrum of TF-IDF rows is flat),
+    so the result is reproducible.
+    """
+    rows, width = matrix.shape
+    dimensions = min(dimensions, rows - 1, width)
+    if dimensions < 1:
+        return np.zeros((rows, 0), dtype=np.float32)
+    if rows <= EXACT_LIMIT:
+        gram = (matrix @ matrix.T).toarray().astype(np.float64)
+        values, vectors = linalg.eigh(gram, subset_by_index=(rows - dimensions, rows - 1))  # the strongest only
+        coordinates = vectors * np.sqrt(np.maximum(values, 0.0))
+    else:
+        rng = np.random.default_rng(SEED)
+        transposed = matrix.T.tocsr()
+        sample = matrix @ rng.standard_normal((width, 2 * dimensions)).astype(np.float32)
+        basis = np.linalg.qr(sample)[0].astype(np.float32)
+        for _ in range(POWER_ITERATIONS):
+            basis = np.linalg.qr(matrix @ (transposed @ basis))[0].astype(np.float32)
+        projected = np.asarray(transposed @ basis, dtype=np.float64)  # width x (2 * dimensions)
+        values, vectors = np.linalg.eigh(projected.T @ projected)
+        strongest = np.argsort(-values, kind="stable")[:dimensions]
+        coordinates = (basis @ vectors[:, strongest]) * np.sqrt(np.maximum(values[strongest], 0.0))
+    norms = np.linalg.norm(coordinates, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (coordinates / norms).astype(np.float32)
+
+
 class Model:
-    """TF-IDF vectors of a set of documents and the top-k similar documents of each."""
+    """TF-IDF vectors and latent topics of a set of documents, and the top-k similar documents of each."""
 
     def __init__(self, documents: Sequence[Document], weights: Weights, cache: TermCache | None = None) -> None:
         self.documents = list(documents)
         self.weights = weights
         self.stems: list[str] = []
         self.matrix = self._vectors(cache or TermCache(None))
+        self.topics = latent_topics(self.matrix, self.dimensions)
         self._tags = self._tag_matrix()
         self._categories = np.unique([d.category for d in self.documents], return_inverse=True)[1]
         self._timestamps = np.array([d.date.timestamp() for d in self.documents], dtype=np.float64)
@@ -193,6 +245,13 @@ class Model:
             for category in np.unique(self._categories).tolist()
         }
         self._tag_sets = [frozenset(t.casefold() for t in d.tags) for d in self.documents]
+
+    @property
+    def dimensions(self) -> int:
+        """How many latent topics: as set, or the square root of the article count (at most MAX_DIMENSIONS)."""
+        if self.weights.latent <= 0:
+            return 0
+        return self.weights.dimensions or min(MAX_DIMENSIONS, math.ceil(math.sqrt(len(self.documents))))
 
     def _vectors(self, cache: TermCache) -> sparse.csr_matrix:
         """Rows of L2-normalised TF-IDF weights, each cut to its strongest `max_terms` stems."""
@@ -259,17 +318,37 @@ class Model:
         left = columns.toarray() if dense else columns
         right = left.T if dense else columns.T.tocsr()
         tags_t = self._tags.T.tocsr()
+        share = self.weights.latent if self.topics.shape[1] else 0.0
         block = max(16, BLOCK_CELLS // total)
         result: list[list[Candidate]] = []
         for start in range(0, total, block):
             stop = min(start + block, total)
-            cosine = left[start:stop] @ right
-            boost = (self._tags[start:stop] @ tags_t).minimum(MAX_SHARED_TAGS) * self.weights.tag_boost
-            scores = (sparse.csr_matrix(cosine) + boost).tocsr()
+            words = left[start:stop] @ right
+            words = words if dense else words.toarray()
+            topics = self.topics[start:stop] @ self.topics.T
+            scores = np.float32(1.0 - share) * words + np.float32(share) * topics
+            if self.weights.tag_boost:
+                boost = (self._tags[start:stop] @ tags_t).minimum(MAX_SHARED_TAGS) * self.weights.tag_boost
+                scores += boost.toarray()
+            scores[np.arange(stop - start), np.arange(start, stop)] = 0.0  # never the article itself
+            if only_older:
+                scores[self._timestamps[None, :] > self._timestamps[start:stop, None]] = 0.0
+            # Every column within rounding of the k-th best score of its row goes on to _best, which
+            # compares scores to six decimals and breaks ties there with the exact key.
+            kth = np.partition(scores, total - k, axis=1)[:, total - k]
+            near = scores >= np.maximum(kth - np.float32(2.0 / SCORE_SCALE), np.float32(0.5 / SCORE_SCALE))[:, None]
             for row in range(stop - start):
-                low, high = scores.indptr[row], scores.indptr[row + 1]
-                result.append(self._best(start + row, scores.indices[low:high], scores.data[low:high], k, only_older))
+                cols = np.flatnonzero(near[row])
+                best = self._best(start + row, cols, scores[row, cols], k, only_older)
+                result.append([self._parts(c, words[row], topics[row]) for c in best])
         return result
+
+    @staticmethod
+    def _parts(candidate: Candidate, words: np.ndarray, topics: np.ndarray) -> Candidate:
+        """The candidate with the two cosines its score blends (a filler with score 0 keeps zeros)."""
+        if not candidate.score:
+            return candidate
+        return replace(candidate, words=float(words[candidate.index]), topics=float(topics[candidate.index]))
 
     def _best(self, source: int, cols: np.ndarray, values: np.ndarray, k: int, only_older: bool) -> list[Candidate]:
         """The k best candidates of one document, ties broken exactly by one integer key."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from itertools import repeat
 
 import numpy as np
 import snowballstemmer
@@ -45,7 +44,7 @@ STOP_WORDS = frozenset(
 # snowballstemmer runs the Snowball algorithm in pure Python, or through PyStemmer's compiled
 # version of the very same algorithm when that is installed (it is pinned: about 100 times faster).
 _stemmer = snowballstemmer.stemmer("german")
-NO_WORD, UNSEEN, SEVERAL = -1, -2, -3  # what a piece of text stands for, besides a stem id
+NO_WORD, SEVERAL = -1, -2  # what a piece of text stands for, besides a stem id (codes below SEVERAL too)
 _stems: dict[str, str] = {}  # word -> stem, "" for a stop word; shared by every analysis of a process
 
 
@@ -63,19 +62,32 @@ def plain_text(markup: str) -> str:
     return html.unescape(TAG_RE.sub(" ", markup))
 
 
+class _Pieces(dict):
+    """Piece of text -> what it stands for; a piece not seen before is read once, on first look-up."""
+
+    def __init__(self, learn) -> None:
+        super().__init__()
+        self._learn = learn
+
+    def __missing__(self, piece: str) -> int:
+        found = self[piece] = self._learn(piece)
+        return found
+
+
 class Analyzer:
     """Counts the stems of texts as numbers: one id per stem, the same for every text it reads.
 
-    Texts are split at white space (fast, in C); each distinct piece ("Kunden," or
-    "Social-Media-Strategie") is read once with WORD_RE and stemmed, and remembered as the id of
-    its one stem, NO_WORD, or SEVERAL with its ids kept aside.
+    Texts are split at white space (fast, in C) and every piece ("Kunden," or
+    "Social-Media-Strategie") is looked up in one dictionary, also in C. A piece not seen before is
+    read once with WORD_RE and stemmed, and remembered as the id of its one stem, as NO_WORD, or as
+    a code below SEVERAL for a piece with several words, whose ids are kept aside.
     """
 
     def __init__(self) -> None:
         self.stems: list[str] = []  # id -> stem
         self.ids: dict[str, int] = {}  # stem -> id
-        self._pieces: dict[str, int] = {}  # piece of text -> stem id, NO_WORD or SEVERAL
-        self._several: dict[str, list[int]] = {}  # piece -> its stem ids, for pieces with several words
+        self._several: list[np.ndarray] = []  # the stem ids of pieces with several words
+        self._pieces = _Pieces(self._learn)
 
     def id_of(self, word_stem: str) -> int:
         """The id of a stem, new stems get the next free one."""
@@ -88,41 +100,27 @@ class Analyzer:
     def _learn(self, piece: str) -> int:
         stems = [word_stem for word_stem in map(stem, WORD_RE.findall(piece)) if word_stem]
         if len(stems) > 1:
-            self._several[piece] = [self.id_of(word_stem) for word_stem in stems]
-            found = SEVERAL
-        else:
-            found = self.id_of(stems[0]) if stems else NO_WORD
-        self._pieces[piece] = found
-        return found
+            self._several.append(np.array([self.id_of(word_stem) for word_stem in stems], dtype=np.int64))
+            return SEVERAL - len(self._several) + 1
+        return self.id_of(stems[0]) if stems else NO_WORD
 
     def counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Stem ids of a text's words and how often each occurs (an id may repeat: add them up).
 
         Stop words, digits and single letters are left out.
         """
-        pieces = Counter(text.lower().split())
-        ids = np.fromiter(map(self._pieces.get, pieces, repeat(UNSEEN)), dtype=np.int64, count=len(pieces))
-        numbers = np.fromiter(pieces.values(), dtype=np.float32, count=len(pieces))
-        extra_ids: list[int] = []
-        extra_numbers: list[float] = []
-        special = np.flatnonzero(ids <= UNSEEN).tolist()
-        if special:
-            keys = list(pieces)
-            for position in special:
-                piece = keys[position]
-                found = self._pieces.get(piece)
-                if found is None:
-                    found = self._learn(piece)
-                if found == SEVERAL:
-                    extra_ids += self._several[piece]
-                    extra_numbers += [numbers[position]] * len(self._several[piece])
-                    found = NO_WORD
-                ids[position] = found
-        kept = ids >= 0
-        return (
-            np.concatenate((ids[kept], extra_ids)).astype(np.int32),
-            np.concatenate((numbers[kept], extra_numbers)).astype(np.float32),
-        )
+        pieces = text.lower().split()
+        codes = np.fromiter(map(self._pieces.__getitem__, pieces), dtype=np.int64, count=len(pieces))
+        several = codes[codes <= SEVERAL]
+        if len(several):
+            kinds, times = np.unique(several, return_counts=True)
+            parts = [self._several[SEVERAL - kind] for kind in kinds.tolist()]
+            extra = np.repeat(np.concatenate(parts), np.repeat(times, [len(part) for part in parts]))
+            codes = np.concatenate((codes[codes >= 0], extra))
+        else:
+            codes = codes[codes >= 0]
+        ids, numbers = np.unique(codes, return_counts=True)
+        return ids.astype(np.int32), numbers.astype(np.float32)
 
 
 def count_stems(text: str, weight: float = 1.0) -> Counter[str]:
