@@ -40,7 +40,7 @@ def _moderator(c):
         token = setting_from_env(settings, "COMMENTS_TOKEN", None)
         if not token:
             raise Exit("COMMENTS_REMOTE is set but COMMENTS_TOKEN is not; set both (see README, Comments).")
-        queue = RemoteQueue(remote, token)
+        queue = RemoteQueue.for_settings(remote, token, settings)  # honours COMMENTS[intake_path]
     else:
         from comments.queue import CommentQueue
 
