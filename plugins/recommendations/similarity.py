@@ -72,7 +72,8 @@ class Weights:
 class Candidate:
     """An automatic pick: the other article's index, its score and the tags both share.
 
-    `words` and `topics` are the two cosines the score blends (before their weights).
+    `words` and `topics` are the two parts of the score: the cosine of the stems and that of the
+    latent topics, each times its share (the rest of the score comes from the tag boost).
     """
 
     index: int
@@ -191,13 +192,13 @@ class TermCache:
 
 
 def latent_topics(matrix: sparse.csr_matrix, dimensions: int) -> np.ndarray:
-    """Every row's coordinates in the `dimensions` strongest directions of a truncated SVD, L2-normalised.
+    """Every row's coordinates in the `dimensions` strongest directions of a truncated SVD.
 
-    These are U·Σ of latent semantic analysis: their dot products approximate the cosine of the
-    rows in a space that merges terms used together. Up to EXACT_LIMIT rows the decomposition is
-    exact (eigenvectors of the rows' Gram matrix); above, a randomized SVD with a fixed seed
-    (Halko, Martinsson and Tropp 2011, with power iterations: the spectrum of TF-IDF rows is flat),
-    so the result is reproducible.
+    These are U·Σ of latent semantic analysis (their dot products approximate those of the rows in
+    a space that merges terms used together); unit_rows of them give the topic cosine. Up to
+    EXACT_LIMIT rows the decomposition is exact (eigenvectors of the rows' Gram matrix); above, a
+    randomized SVD with a fixed seed (Halko, Martinsson and Tropp 2011, with power iterations: the
+    spectrum of TF-IDF rows is flat), so the result is reproducible.
     """
     rows, width = matrix.shape
     dimensions = min(dimensions, rows - 1, width)
@@ -218,6 +219,11 @@ def latent_topics(matrix: sparse.csr_matrix, dimensions: int) -> np.ndarray:
         values, vectors = np.linalg.eigh(projected.T @ projected)
         strongest = np.argsort(-values, kind="stable")[:dimensions]
         coordinates = (basis @ vectors[:, strongest]) * np.sqrt(np.maximum(values[strongest], 0.0))
+    return coordinates.astype(np.float32)
+
+
+def unit_rows(coordinates: np.ndarray) -> np.ndarray:
+    """The rows scaled to length 1 (a zero row stays zero)."""
     norms = np.linalg.norm(coordinates, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return (coordinates / norms).astype(np.float32)
@@ -231,7 +237,8 @@ class Model:
         self.weights = weights
         self.stems: list[str] = []
         self.matrix = self._vectors(cache or TermCache(None))
-        self.topics = latent_topics(self.matrix, self.dimensions)
+        self.coordinates = latent_topics(self.matrix, self.dimensions)
+        self.topics = unit_rows(self.coordinates)
         self._tags = self._tag_matrix()
         self._categories = np.unique([d.category for d in self.documents], return_inverse=True)[1]
         self._timestamps = np.array([d.date.timestamp() for d in self.documents], dtype=np.float64)
@@ -340,12 +347,12 @@ class Model:
             for row in range(stop - start):
                 cols = np.flatnonzero(near[row])
                 best = self._best(start + row, cols, scores[row, cols], k, only_older)
-                result.append([self._parts(c, words[row], topics[row]) for c in best])
+                result.append([self._parts(c, (1.0 - share) * words[row], share * topics[row]) for c in best])
         return result
 
     @staticmethod
     def _parts(candidate: Candidate, words: np.ndarray, topics: np.ndarray) -> Candidate:
-        """The candidate with the two cosines its score blends (a filler with score 0 keeps zeros)."""
+        """The candidate with the two weighted cosines its score adds up (a filler with score 0 keeps zeros)."""
         if not candidate.score:
             return candidate
         return replace(candidate, words=float(words[candidate.index]), topics=float(topics[candidate.index]))
@@ -398,6 +405,36 @@ class Model:
         ranked = sorted(
             zip(common.tolist(), contribution.tolist(), strict=True), key=lambda t: (-t[1], self.stems[t[0]])
         )
-        document = self.documents[source]
-        shown = surface_forms(" ".join((document.title, " ".join(document.tags), document.text)))
-        return [(shown.get(self.stems[c], self.stems[c]), round(w, 4)) for c, w in ranked[:limit]]
+        return self._shown(ranked[:limit], source)
+
+    def topic_terms(self, source: int, other: int, limit: int = 5) -> list[tuple[str, float]]:
+        """The words that carry the topics both documents share, with their share of the topic score.
+
+        The dot product of two rows' coordinates is the sum over stems of one row's weight times the
+        other row projected onto the topics (X·V·Vᵀ, with V = Xᵀ·U·Σ⁻¹), so every stem of either
+        document gets its part, also a stem only one of them uses ("Abmeldungen" for "Abonnenten").
+        """
+        if not self.coordinates.shape[1]:
+            return []
+        strength = np.maximum(np.square(self.coordinates).sum(axis=0), 1e-12)  # Σ² of each topic
+
+        def projected(row: int) -> np.ndarray:
+            return np.asarray(self.matrix.T @ (self.coordinates @ (self.coordinates[row] / strength))).ravel()
+
+        left, right = self.matrix.getrow(source).toarray().ravel(), self.matrix.getrow(other).toarray().ravel()
+        contribution = (left * projected(other) + right * projected(source)) / 2
+        scale = np.linalg.norm(self.coordinates[source]) * np.linalg.norm(self.coordinates[other]) or 1.0
+        columns = np.flatnonzero(contribution > 0)
+        ranked = sorted(
+            zip(columns.tolist(), (contribution[columns] / scale).tolist(), strict=True),
+            key=lambda t: (-t[1], self.stems[t[0]]),
+        )
+        return self._shown(ranked[:limit], source, other)
+
+    def _shown(self, ranked: list[tuple[int, float]], *documents: int) -> list[tuple[str, float]]:
+        """Stems as the word they appear as most often in the documents (the first one's first)."""
+        shown: dict[str, str] = {}
+        for index in reversed(documents):
+            document = self.documents[index]
+            shown.update(surface_forms(" ".join((document.title, " ".join(document.tags), document.text))))
+        return [(shown.get(self.stems[c], self.stems[c]), round(w, 4)) for c, w in ranked]
