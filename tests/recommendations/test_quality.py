@@ -69,3 +69,30 @@ def test_the_randomized_svd_finds_the_topics_of_a_big_corpus_like_the_exact_one(
     assert np.abs(exact @ exact.T - randomized @ randomized.T).mean() < 0.05
     best = np.argsort(-(randomized @ randomized.T - 2 * np.eye(300)), axis=1)[:, :3]
     assert (topic_of[best] == topic_of[:, None]).mean() > 0.95
+
+
+@pytest.fixture(scope="module")
+def built_realistic_set(tmp_path_factory) -> Path:
+    """The second set built as a site with the real settings, as `pelican DIR -s pelicanconf.py -o OUT` does."""
+    from helpers import build_site
+
+    base = tmp_path_factory.mktemp("realistic")
+    return build_site(HERE / "evaluation_realistic", base / "output")
+
+
+def test_the_built_pages_list_picks_of_the_same_topic(built_realistic_set) -> None:
+    """Read every article page's aside.recommendations links in order, as a reader (and the acceptance check) would."""
+    from bs4 import BeautifulSoup
+
+    topic = {path.stem: path.parent.name for path in (HERE / "evaluation_realistic" / "articles").glob("*/*.md")}
+    hits = total = 0
+    for slug, expected in topic.items():
+        page = BeautifulSoup((built_realistic_set / slug / "index.html").read_text(encoding="utf-8"), "html.parser")
+        links = [
+            a["href"].strip("/").rsplit("/", 1)[-1] for a in page.select("aside.recommendations a.recommendation-title")
+        ]
+        assert len(links) == 3 and slug not in links, (slug, links)
+        hits += sum(topic[link] == expected for link in links)
+        total += len(links)
+    print(f"\nbuilt evaluation_realistic: precision@3 {hits / total:.3f} ({hits}/{total})")
+    assert hits / total >= 0.85
