@@ -37,19 +37,25 @@ def read_articles(settings_file: Path, content: Path, **overrides) -> list:
 
 
 def describe(pick: Recommendation, position: int, explain: bool) -> list[str]:
-    """The lines for one pick: title and target, and with explain its score and shared words."""
+    """The lines for one pick: title and target, and with explain its score, shared words and topic words."""
     target = pick.url if pick.external else f"/{pick.url}"
     kind = "externer Link" if pick.external else ("automatisch" if pick.automatic else "von Hand gewählt")
     lines = [f"{position}. {pick.title} – {target} ({kind})"]
-    if explain and pick.automatic:
-        words = ", ".join(f"{word} ({weight:.3f})" for word, weight in pick.terms) or "keine"
-        text_score = pick.score - pick.tag_score
+    if explain and pick.automatic and not pick.score:
+        lines.append("   Wert 0.000: nichts gemeinsam, aufgefüllt (gleiche Kategorie zuerst, dann die neueren)")
+    elif explain and pick.automatic:
         lines.append(
-            f"   Wert {pick.score:.3f} = Text {text_score:.3f} + Schlagwörter {pick.tag_score:.3f} "
-            f"({pick.shared_tags} gemeinsam)"
+            f"   Wert {pick.score:.3f} = gemeinsame Wörter {pick.words_score:.3f} + gemeinsame Themen "
+            f"{pick.topic_score:.3f} + Schlagwörter {pick.tag_score:.3f} ({pick.shared_tags} gemeinsam)"
         )
-        lines.append(f"   gemeinsame Begriffe: {words}")
+        lines.append(f"   gemeinsame Wörter: {listing(pick.terms)}")
+        lines.append(f"   Wörter der gemeinsamen Themen: {listing(pick.topic_terms)}")
     return lines
+
+
+def listing(terms: list[tuple[str, float]]) -> str:
+    """Words with their share of the score, "keine" when there are none."""
+    return ", ".join(f"{word} ({weight:.3f})" for word, weight in terms) or "keine"
 
 
 def report(articles: list, slug: str, explain: bool = False) -> str:

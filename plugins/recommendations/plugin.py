@@ -24,10 +24,12 @@ logger = logging.getLogger(__name__)
 DEFAULTS: dict[str, Any] = {
     "count": 3,  # picks per article, manual ones included (RECOMMENDATIONS_COUNT overrides it)
     "only_older": False,  # automatic picks only from articles not newer than the article itself
-    "title_weight": 3.0,  # a word in the title counts like this many in the text
-    "tag_weight": 2.0,  # a word of a tag counts like this many in the text
-    "tag_boost": 0.05,  # added to the score per shared tag (at most three)
-    "max_terms": 80,  # strongest stems kept per article
+    "title_weight": 2.0,  # a word in the title counts like this many in the text
+    "tag_weight": 1.0,  # a word of a tag counts like this many in the text (tags are weak signals)
+    "tag_boost": 0.0,  # added to the score per shared tag (at most three)
+    "max_terms": 120,  # strongest stems kept per article
+    "latent": 0.5,  # share of the score from latent topics (truncated SVD), the rest from shared words
+    "dimensions": 0,  # latent topics; 0: the square root of the number of articles (at most 100)
     "cache": True,  # keep term counts per article in CACHE_PATH/recommendations.npz
     "summary_length": 160,  # characters of the one-line summary in the box
 }
@@ -38,6 +40,8 @@ TYPES: dict[str, tuple[type, ...]] = {
     "tag_weight": (int, float),
     "tag_boost": (int, float),
     "max_terms": (int,),
+    "latent": (int, float),
+    "dimensions": (int,),
     "cache": (bool,),
     "summary_length": (int,),
 }
@@ -61,6 +65,8 @@ class Recommendation:
     score: float | None = None  # automatic picks only
     shared_tags: int = 0
     tag_score: float = 0.0  # the part of the score that comes from shared tags
+    words_score: float = 0.0  # the part that comes from the words both share
+    topic_score: float = 0.0  # the part that comes from the latent topics both share
     article: Any = None  # the Pelican article of an internal pick
     _model: Model | None = field(default=None, repr=False)
     _pair: tuple[int, int] | None = field(default=None, repr=False)
@@ -76,6 +82,13 @@ class Recommendation:
         if self._model is None or self._pair is None:
             return []
         return self._model.shared_terms(*self._pair)
+
+    @cached_property
+    def topic_terms(self) -> list[tuple[str, float]]:
+        """The words that carry the latent topics both articles share, with their share of the topic score."""
+        if self._model is None or self._pair is None:
+            return []
+        return self._model.topic_terms(*self._pair)
 
 
 def options(settings: dict) -> dict[str, Any]:
@@ -99,6 +112,9 @@ def check_options(settings: dict) -> list[str]:
             problems.append(f"RECOMMENDATIONS[{key!r}] must be a non-negative {allowed[0].__name__}, not {value!r}")
     if isinstance(merged.get("max_terms"), int) and merged["max_terms"] < 1:
         problems.append("RECOMMENDATIONS['max_terms'] must be at least 1")
+    latent = merged.get("latent")
+    if isinstance(latent, int | float) and latent > 1:
+        problems.append(f"RECOMMENDATIONS['latent'] is a share between 0 and 1, not {latent!r}")
     return problems
 
 
@@ -205,6 +221,8 @@ class Recommender:
             score=candidate.score if candidate else None,
             shared_tags=candidate.shared_tags if candidate else 0,
             tag_score=self.options["tag_boost"] * min(candidate.shared_tags, MAX_SHARED_TAGS) if candidate else 0.0,
+            words_score=candidate.words if candidate else 0.0,
+            topic_score=candidate.topics if candidate else 0.0,
             _model=model,
             _pair=(source, candidate.index) if candidate else None,
         )
@@ -257,6 +275,8 @@ def weights_of(merged: dict[str, Any]) -> Weights:
         tags=float(merged["tag_weight"]),
         tag_boost=float(merged["tag_boost"]),
         max_terms=merged["max_terms"],
+        latent=float(merged["latent"]),
+        dimensions=merged["dimensions"],
     )
 
 

@@ -63,7 +63,7 @@ class Weights:
     title: float = 2.0
     tags: float = 1.0
     tag_boost: float = 0.0
-    max_terms: int = 80
+    max_terms: int = 120
     latent: float = 0.5  # share of the score that comes from the latent topics (the rest: shared words)
     dimensions: int = 0  # latent topics; 0: the square root of the number of articles, at most MAX_DIMENSIONS
 
@@ -260,6 +260,11 @@ class Model:
             return 0
         return self.weights.dimensions or min(MAX_DIMENSIONS, math.ceil(math.sqrt(len(self.documents))))
 
+    @property
+    def share(self) -> float:
+        """The latent topics' share of the score (none without topics)."""
+        return self.weights.latent if self.coordinates.shape[1] else 0.0
+
     def _vectors(self, cache: TermCache) -> sparse.csr_matrix:
         """Rows of L2-normalised TF-IDF weights, each cut to its strongest `max_terms` stems."""
         analyzer = Analyzer()
@@ -325,7 +330,7 @@ class Model:
         left = columns.toarray() if dense else columns
         right = left.T if dense else columns.T.tocsr()
         tags_t = self._tags.T.tocsr()
-        share = self.weights.latent if self.topics.shape[1] else 0.0
+        share = self.share
         block = max(16, BLOCK_CELLS // total)
         result: list[list[Candidate]] = []
         for start in range(0, total, block):
@@ -398,17 +403,20 @@ class Model:
         return picks
 
     def shared_terms(self, source: int, other: int, limit: int = 5) -> list[tuple[str, float]]:
-        """The stems both documents weigh most, shown as the source's most frequent word for each."""
+        """The stems both documents weigh most, shown as the source's most frequent word for each.
+
+        The weights are each stem's part of the score, so they add up to the candidate's `words`.
+        """
         left, right = self.matrix.getrow(source), self.matrix.getrow(other)
         common, left_at, right_at = np.intersect1d(left.indices, right.indices, return_indices=True)
-        contribution = left.data[left_at] * right.data[right_at]
+        contribution = left.data[left_at] * right.data[right_at] * (1.0 - self.share)
         ranked = sorted(
             zip(common.tolist(), contribution.tolist(), strict=True), key=lambda t: (-t[1], self.stems[t[0]])
         )
         return self._shown(ranked[:limit], source)
 
     def topic_terms(self, source: int, other: int, limit: int = 5) -> list[tuple[str, float]]:
-        """The words that carry the topics both documents share, with their share of the topic score.
+        """The words that carry the topics both documents share, with their part of the score (`topics`).
 
         The dot product of two rows' coordinates is the sum over stems of one row's weight times the
         other row projected onto the topics (X·V·Vᵀ, with V = Xᵀ·U·Σ⁻¹), so every stem of either
@@ -423,7 +431,7 @@ class Model:
 
         left, right = self.matrix.getrow(source).toarray().ravel(), self.matrix.getrow(other).toarray().ravel()
         contribution = (left * projected(other) + right * projected(source)) / 2
-        scale = np.linalg.norm(self.coordinates[source]) * np.linalg.norm(self.coordinates[other]) or 1.0
+        scale = np.linalg.norm(self.coordinates[source]) * np.linalg.norm(self.coordinates[other]) / self.share or 1.0
         columns = np.flatnonzero(contribution > 0)
         ranked = sorted(
             zip(columns.tolist(), (contribution[columns] / scale).tolist(), strict=True),

@@ -227,3 +227,15 @@ def test_a_draft_self_or_broken_pick_is_logged_as_an_error(tmp_path, caplog, ent
     assert errors[0].startswith("recommendations: content/articles/quelle.md: ")
     assert entry.split(" <")[0] in errors[0]
     assert reason in errors[0]
+
+
+def test_the_latent_settings_are_checked() -> None:
+    from recommendations.plugin import check_options
+
+    assert check_options({"RECOMMENDATIONS": {"latent": 1.5}}) == [
+        "RECOMMENDATIONS['latent'] is a share between 0 and 1, not 1.5"
+    ]
+    assert check_options({"RECOMMENDATIONS": {"dimensions": 2.5}}) == [
+        "RECOMMENDATIONS['dimensions'] must be a non-negative int, not 2.5"
+    ]
+    assert check_options({"RECOMMENDATIONS": {"latent": 0, "dimensions": 12}}) == []
