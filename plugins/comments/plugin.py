@@ -1,4 +1,4 @@
-"""Pelican side of the comments: read content/comments/, attach them to articles, write the intake manifest."""
+"""Pelican side of the comments: read content/comments/, attach them to articles and pages, write the manifest."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ DEFAULTS = {
     "webmention_timeout": 5,  # seconds per request when fetching a mention's source
     "webmention_max_bytes": 1_000_000,  # larger source pages are refused
     "webmention_allowed_networks": [],  # e.g. ["127.0.0.0/8"]: private networks the fetch may reach
+    "moderation_link_days": 7,  # the links in the moderator's e-mail expire after this
+    "notify_retention_days": 180,  # a reader's address for notifications is deleted after this at the latest
 }
 SETTING = "COMMENTS"
 METADATA_KEYS = {"comments"}
@@ -89,7 +91,7 @@ def _initialized(pelican) -> None:
 
 
 def comments_open(article, settings: dict) -> bool:
-    """Whether the article takes new comments (metadata `Comments: closed`, close_after_days)."""
+    """Whether the article or page takes new comments (metadata `Comments: closed`, close_after_days)."""
     value = str(article.metadata.get("comments", "open")).strip().lower()
     if value not in OPEN_VALUES:
         logger.error("comments: %s: Comments must be 'open' or 'closed', not %r", article.source_path, value)
@@ -97,7 +99,7 @@ def comments_open(article, settings: dict) -> bool:
     if not OPEN_VALUES[value]:
         return False
     days = comment_settings(settings)["close_after_days"]
-    if days is None:
+    if days is None or getattr(article, "date", None) is None:  # pages need no date
         return True
     return datetime.now(ZoneInfo(settings["TIMEZONE"])) - article.date <= timedelta(days=days)
 
@@ -168,39 +170,54 @@ def _loops(comment: Comment, by_id: dict[str, Comment]) -> bool:
 
 
 def attach_comments(generator) -> None:
-    """Attach comments, comment_threads and comments_open to every article; report unknown articles."""
-    settings = generator.settings
-    if not _enabled(settings):
+    """Attach comments, comment_threads and comments_open to every article (folders of pages wait for them)."""
+    if not _enabled(generator.settings):
         return
-    generator.context[SETTING] = comment_settings(settings)
+    generator.context[SETTING] = comment_settings(generator.settings)
+    _attach(generator, [*generator.articles, *generator.translations, *getattr(generator, "drafts", []),
+                        *getattr(generator, "hidden_articles", [])])  # fmt: skip
+
+
+def attach_page_comments(generator) -> None:
+    """The same for every page; then report comment folders that belong to no article and no page."""
+    if not _enabled(generator.settings):
+        return
+    pages = [*generator.pages, *generator.translations, *getattr(generator, "hidden_pages", []),
+             *getattr(generator, "draft_pages", [])]  # fmt: skip
+    _attach(generator, pages)
+    context = generator.context
+    known = {c.slug for c in pages}
+    known |= {c.slug for key in ("articles", "drafts", "hidden_articles") for c in context.get(key, [])}
+    known |= {t.slug for a in context.get("articles", []) for t in getattr(a, "translations", [])}
+    folder = Path(generator.settings["PATH"]) / comment_settings(generator.settings)["path"]
+    if not folder.is_dir():
+        return
+    for unknown in sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in known):
+        for path in sorted(unknown.glob("*.md")):
+            logger.error(
+                "comments: %s: no article or page with the slug %r; move the file to the folder of an existing one",
+                path,
+                unknown.name,
+            )
+
+
+def _attach(generator, contents: list) -> None:
+    """Attach the comments of content/comments/<slug>/ to each article or page with that slug."""
+    settings = generator.settings
     folder = Path(settings["PATH"]) / comment_settings(settings)["path"]
-    articles = [
-        *generator.articles,
-        *generator.translations,
-        *getattr(generator, "drafts", []),
-        *getattr(generator, "hidden_articles", []),
-    ]
     by_slug = {}
-    for article in articles:
-        article.comments = []
-        article.comment_threads = []
-        article.comments_open = comments_open(article, settings)
-        by_slug.setdefault(article.slug, article)
+    for content in contents:
+        content.comments = []
+        content.comment_threads = []
+        content.comments_open = comments_open(content, settings)
+        by_slug.setdefault(content.slug, content)
     if not folder.is_dir():
         return
     renderer = CommentRenderer()
-    for article_folder in sorted(p for p in folder.iterdir() if p.is_dir()):
-        article = by_slug.get(article_folder.name)
-        if article is None:
-            for path in sorted(article_folder.glob("*.md")):
-                logger.error(
-                    "comments: %s: no article with the slug %r; move the file to the folder of an existing article",
-                    path,
-                    article_folder.name,
-                )
-            continue
-        article.comments = read_comments(article_folder, settings["TIMEZONE"], renderer)
-        article.comment_threads = thread(article.comments)
+    for content_folder in sorted(p for p in folder.iterdir() if p.is_dir() and p.name in by_slug):
+        content = by_slug[content_folder.name]
+        content.comments = read_comments(content_folder, settings["TIMEZONE"], renderer)
+        content.comment_threads = thread(content.comments)
 
 
 def write_intake_files(generator, writer) -> None:
@@ -218,18 +235,18 @@ def write_intake_files(generator, writer) -> None:
 
 
 def write_manifest(generator) -> None:
-    """Write the manifest the intake reads: every published article, open or not, with its comment ids."""
+    """Write the manifest the intake reads: every published article and page, open or not, with its comment ids."""
     manifest = {
         "site": absolute_siteurl(generator.settings),
-        "articles": {
+        "articles": {  # keyed by slug, pages included: the form's field is called "article" for both
             article.slug: {
                 "url": article.url,
                 "title": article.title,
                 "open": bool(getattr(article, "comments_open", False)),
                 "comments": [c.id for c in getattr(article, "comments", [])],
             }
-            for article in generator.articles
-        }
+            for article in [*generator.articles, *generator.context.get("pages", [])]
+        },
     }
     key = f'{SETTING}["manifest"]'
     path = output_file(generator.settings, comment_settings(generator.settings)["manifest"], key, generator.output_path)
@@ -240,4 +257,5 @@ def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(_initialized)
     signals.article_generator_finalized.connect(attach_comments)
+    signals.page_generator_finalized.connect(attach_page_comments)
     signals.article_writer_finalized.connect(write_intake_files)

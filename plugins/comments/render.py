@@ -7,14 +7,14 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 
-ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
+ALLOWED_TAGS = {"p", "br", "em", "strong", "s", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https"}
 LINK_RESULT_REL = "nofollow ugc noopener"
 # The "zero" preset parses nothing but paragraphs and escapes raw HTML; these rules are switched on.
 # Not among them: images, headings, rules, tables, raw HTML.
-MARKDOWN_RULES = ["emphasis", "link", "autolink", "list", "blockquote", "backticks", "fence", "code",
-                  "newline", "escape", "entity"]  # fmt: skip
+MARKDOWN_RULES = ["emphasis", "strikethrough", "link", "autolink", "list", "blockquote", "backticks", "fence",
+                  "code", "newline", "escape", "entity"]  # fmt: skip
 LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 ANGLE_URL_RE = re.compile(r"<(?:https?|ftp)://[^>\s]*>")
 BARE_URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s)>\]]+")

@@ -50,6 +50,7 @@ class SiteFeeds:
     categories: list[Any] = field(default_factory=list)
     tags: list[Any] = field(default_factory=list)
     articles: list[Any] = field(default_factory=list)
+    pages: list[Any] = field(default_factory=list)
 
     @property
     def subscribe_url(self) -> str | None:
@@ -97,7 +98,10 @@ class SiteFeeds:
             Section("Alle neuen Kommentare", [link for link in site if link.label == "neue Kommentare"]),
             Section("Nach Kategorie", [link for c in self.categories for link in self.category(c)]),
             Section("Nach Schlagwort", [link for t in self.tags for link in self.tag(t)]),
-            Section("Kommentare zu einzelnen Beiträgen", [link for a in self.articles for link in self.comments(a)]),
+            Section(
+                "Kommentare zu einzelnen Beiträgen und Seiten",
+                [link for a in [*self.articles, *self.pages] for link in self.comments(a)],
+            ),
         ]
         return [section for section in sections if section.links]
 

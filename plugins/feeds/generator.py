@@ -38,6 +38,7 @@ class FeedsGenerator(Generator):
         """Collect the published articles, newest first, with their categories and tags."""
         articles = sorted(self.context.get("articles", []), key=lambda a: (a.date, a.slug), reverse=True)
         self.feeds.articles = articles
+        self.feeds.pages = list(self.context.get("pages", []))  # comments on pages have feeds too
         self.feeds.categories = sorted({a.category for a in articles if a.category}, key=lambda c: c.slug)
         self.feeds.tags = sorted({t for a in articles for t in getattr(a, "tags", [])}, key=lambda t: t.slug)
 
@@ -80,7 +81,8 @@ class FeedsGenerator(Generator):
 
     def _write_comment_feeds(self) -> int:
         site_name = xml_safe(self.settings.get("SITENAME", ""))
-        everything = [(a, c) for a in self.feeds.articles for c in getattr(a, "comments", None) or []]
+        commented = [*self.feeds.articles, *self.feeds.pages]
+        everything = [(a, c) for a in commented for c in getattr(a, "comments", None) or []]
         everything.sort(key=lambda pair: local_time(self.options, pair[1].date), reverse=True)
         count = 0
         if self.options.paths["comments_atom"]:
@@ -93,7 +95,7 @@ class FeedsGenerator(Generator):
         by_article: dict[str, list[Any]] = defaultdict(list)
         for article, comment in everything:
             by_article[article.source_path].append(comment)
-        for article in self.feeds.articles:
+        for article in commented:
             if comments := by_article.get(article.source_path, [])[: self.options.max_items]:
                 title = f"{site_name} – Kommentare zu „{xml_safe(article.title)}“"
                 entries = [comment_entry(self.options, article, c) for c in comments]

@@ -26,13 +26,7 @@ REFUSED_BY_WORDPRESS = {
 }
 IMPORTED = sorted(p.name for p in DATA.glob("*.xml") if p.name not in REFUSED_BY_WORDPRESS)
 # The theme unit test export twice (the importer's copy and the official one) would double the build time.
-BUILT = [
-    pytest.param(name, marks=pytest.mark.xfail(reason="comments on pages come with the next change", strict=True))
-    if name == "themeunittestdata.wordpress.xml"
-    else name
-    for name in IMPORTED
-    if name != "theme-unit-test-data.xml"
-]
+BUILT = [name for name in IMPORTED if name != "theme-unit-test-data.xml"]
 SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
 
 
@@ -122,6 +116,13 @@ def test_the_imported_site_builds_with_fatal_errors_and_shows_every_comment(tmp_
     for page in site.files("**/index.html"):
         shown |= {m for m in re.findall(r'id="comment-wp(\d+)"', page.read_text(encoding="utf-8"))}
     assert shown == approved
+    for source in (tmp_path / "content").glob("*/*.md"):
+        text = source.read_text(encoding="utf-8")
+        if "\nStatus: draft\n" not in text:
+            slug = re.search(r"^Slug: (\S+)$", text, re.M)[1]
+            page = site.html(f"{slug}/index.html")
+            has_form = bool(page.select('form input[name="article"]'))
+            assert has_form == ("\nComments: closed\n" not in text), source  # a form exactly where WordPress had one
     hrefs = " ".join(
         re.findall(r'href="([^"]*)"', "".join(p.read_text(encoding="utf-8") for p in site.files("**/*.html")))
     )
