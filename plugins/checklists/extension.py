@@ -171,7 +171,9 @@ def render_checklist(form: etree.Element, checklist: Checklist, download_href: C
             etree.SubElement(li, "p", {"class": "checklist-note", "id": f"{box_id}-hinweis"}).text = item.note
     ticked = sum(item.checked for item in checklist.items)
     progress = etree.SubElement(
-        fieldset, "p", {"class": "checklist-progress", "aria-live": "polite", "hidden": "hidden"}
+        fieldset,
+        "p",
+        {"class": "checklist-progress", "aria-live": "polite", "hidden": "hidden", "data-pagefind-ignore": ""},
     )
     progress.text = progress_text(ticked, len(checklist.items))
     if checklist.scores:
@@ -183,7 +185,9 @@ def render_checklist(form: etree.Element, checklist: Checklist, download_href: C
             li = etree.SubElement(results, "li", {"data-min": str(score.low), "data-max": str(high)})
             etree.SubElement(li, "strong").text = score_label(score, checklist.weighted)
             li[-1].tail = " " + score.text
-    actions = etree.SubElement(fieldset, "p", {"class": "checklist-actions", "hidden": "hidden"})
+    actions = etree.SubElement(
+        fieldset, "p", {"class": "checklist-actions", "hidden": "hidden", "data-pagefind-ignore": ""}
+    )
     etree.SubElement(actions, "button", {"type": "reset"}).text = "Zurücksetzen"
     etree.SubElement(actions, "button", {"type": "button", "class": "checklist-print"}).text = "Drucken"
     href = download_href(checklist.id) if checklist.download else ""

@@ -15,7 +15,7 @@ from markupsafe import escape
 from pelican import signals
 from pelican.utils import slugify
 
-from plugins.pluginkit import active, options
+from plugins.pluginkit import active, buildcache, options
 
 DEFAULTS = {
     # Ids of the theme and the other plugins on article and page templates.
@@ -59,7 +59,10 @@ class SectionIdProcessor(Treeprocessor):
             base = heading.get("id") or self.extension.slug(text) or config["fallback_id"]
             section_id = self.unique(base, used)
             heading.set("id", section_id)
-            link = etree.SubElement(heading, "a", {"class": self.ANCHOR_CLASS, "href": f"#{section_id}"})
+            # data-pagefind-ignore: the "#" and its hidden label are no words of the article, so the
+            # search index (and its excerpts) leaves them out; the heading text itself stays in.
+            attributes = {"class": self.ANCHOR_CLASS, "href": f"#{section_id}", "data-pagefind-ignore": ""}
+            link = etree.SubElement(heading, "a", attributes)
             mark = etree.SubElement(link, "span", {"aria-hidden": "true"})
             mark.text = "#"
             label = etree.SubElement(link, "span", {"class": "visually-hidden"})
@@ -111,6 +114,13 @@ def add_extension(pelican) -> None:
     )
 
 
+def use_build_cache(generator) -> None:
+    """Reuse unchanged reads and compiled templates (pluginkit.buildcache; this plugin shapes every Markdown read)."""
+    if enabled(generator.settings):
+        buildcache.install(generator)
+
+
 def register() -> None:
-    """Connect to Pelican's `initialized` signal."""
+    """Connect to Pelican's `initialized` and `generator_init` signals."""
     signals.initialized.connect(add_extension)
+    signals.generator_init.connect(use_build_cache)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 from helpers import build_site, write_files
@@ -82,3 +84,41 @@ def test_results_follow_the_reader_typing(visit, search_server):
     page.page.locator(".search-result").first.wait_for()
     assert "q=Gr%C3%B6%C3%9Fe" in page.page.url
     assert page.problems() == []
+
+
+def search_page(visit, server, query: str, viewport=None):
+    """Open /suche/?q=query and wait for the answer."""
+    page = visit(f"/suche/?q={quote(query)}", server=server, **({"viewport": viewport} if viewport else {}))
+    page.page.locator("#suche-status", has_text="Treffer").wait_for()
+    return page
+
+
+def test_results_read_well_title_date_category_and_a_clean_excerpt(visit, csp_server):
+    """The starter site under the deploy/ CSP: no "#" or hidden section-link label in any excerpt."""
+    page = search_page(visit, csp_server, "Kennzahlen")
+    results = page.page.locator(".search-result")
+    assert results.count() >= 2
+    titles = [t.strip() for t in page.page.locator(".search-result-title").all_text_contents()]
+    assert titles[0] == "Kennzahlen, die wirklich zählen"
+    assert "Social Media mit Augenmaß" not in " ".join(titles)  # article titles, not the site name
+    for excerpt in page.page.locator(".search-result-excerpt").all_text_contents():
+        assert "#" not in excerpt and "Link zum Abschnitt" not in excerpt, excerpt
+        assert "Zurücksetzen" not in excerpt and "erledigt" not in excerpt, excerpt
+    meta = page.page.locator(".search-result-meta").first.text_content()
+    assert re.fullmatch(r"\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+ \d{4} · Erfolgsmessung", meta), meta
+    assert page.problems() == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Kennzahlen, die wirklich zählen",
+        "Erfolg messen ohne Statistikabteilung",
+        "Der eigene Blog als Basis",
+        "Wenn der Chef nicht mitzieht",
+        "Welcher Kanal passt zu Ihrem Unternehmen?",
+    ],
+)
+def test_an_article_title_finds_that_article_first(visit, csp_server, title):
+    page = search_page(visit, csp_server, title)
+    assert page.page.locator(".search-result-title").first.text_content().strip() == title

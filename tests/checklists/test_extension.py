@@ -52,8 +52,8 @@ def test_block_renders_a_form_with_fieldset_legend_and_a_checkbox_and_label_per_
             '<label for="vor-dem-start--ziel-notiert">'
             '<span aria-hidden="true">☐</span> Ziel notiert</label></li>',
             "</ul>",
-            '<p aria-live="polite" class="checklist-progress" hidden>0 von 1 erledigt</p>',
-            '<p class="checklist-actions" hidden><button type="reset">Zurücksetzen</button>'
+            '<p aria-live="polite" class="checklist-progress" data-pagefind-ignore="" hidden>0 von 1 erledigt</p>',
+            '<p class="checklist-actions" data-pagefind-ignore="" hidden><button type="reset">Zurücksetzen</button>'
             '<button class="checklist-print" type="button">Drucken</button></p>',
             "</fieldset>",
             "</form>",
