@@ -11,6 +11,7 @@ from invoke import Collection, Exit, task
 
 from tasks.project import ROOT, blog, pelican_settings
 
+LOCK_TIMEOUT = 10  # seconds a moderation step waits for the intake's write lock
 NEXT_STEP = "Nächster Schritt: invoke publish (oder invoke build für die Vorschau unter make serve)."
 
 
@@ -23,8 +24,8 @@ def intake_app(settings_file: Path, output: Path):
     return IntakeApp(config)
 
 
-def _moderator(c):
-    """The Moderator on the local queue, or on the remote intake when COMMENTS_REMOTE is set."""
+def _moderator(c, readonly: bool = False):
+    """The Moderator on the local queue (read-only for looking), or on the remote intake when COMMENTS_REMOTE is set."""
     from comments.intake import config_from_settings
     from comments.moderation import Moderator
     from comments.plugin import comment_settings, setting_from_env
@@ -40,12 +41,11 @@ def _moderator(c):
         token = setting_from_env(settings, "COMMENTS_TOKEN", None)
         if not token:
             raise Exit("COMMENTS_REMOTE is set but COMMENTS_TOKEN is not; set both (see README, Comments).")
-        queue = RemoteQueue.for_settings(remote, token, settings)  # honours COMMENTS[intake_path]
+        queue = _run(lambda: RemoteQueue.for_settings(remote, token, settings))  # honours COMMENTS[intake_path]
     else:
         from comments.queue import CommentQueue
 
-        queue = CommentQueue(ROOT / config.db_path)
-        queue.purge(config.retention_days)
+        queue = _run(lambda: CommentQueue(ROOT / config.db_path, readonly=readonly, timeout=LOCK_TIMEOUT))
     return Moderator(queue, comments_dir, settings["TIMEZONE"], settings["AUTHOR"])
 
 
@@ -64,10 +64,11 @@ def _run(step):
     from comments.api import RemoteError
     from comments.model import CommentFileError
     from comments.moderation import ModerationError
+    from comments.queue import QueueError
 
     try:
         return step()
-    except (ModerationError, CommentFileError, RemoteError) as exc:
+    except (ModerationError, CommentFileError, RemoteError, QueueError) as exc:
         raise Exit(str(exc), code=1) from exc
 
 
@@ -79,15 +80,21 @@ def _when(entry, timezone: str) -> str:
 
 
 def _line(entry, timezone: str) -> str:
-    preview = " ".join(entry.body.split())
+    """Two lines of comments.list for entry; every field cleaned for the terminal (remote and imported ones too)."""
+    from comments.cleaning import for_terminal
+
+    preview = for_terminal(entry.body)
     preview = preview[:70] + ("…" if len(preview) > 70 else "")
-    return f"  {entry.id}  {_when(entry, timezone)}  {entry.article}\n            {entry.author}: {preview}"
+    head = f"  {for_terminal(entry.id)}  {_when(entry, timezone)}  {for_terminal(entry.article)}"
+    return f"{head}\n            {for_terminal(entry.author)}: {preview}"
 
 
 @task(name="list")
 def list_(c):
     """Show the comments waiting for moderation (and those held back as likely spam)."""
-    moderator, timezone = _moderator(c), _timezone(c)
+    from comments.cleaning import for_terminal
+
+    moderator, timezone = _moderator(c, readonly=True), _timezone(c)
     pending, spam = _run(moderator.pending), _run(moderator.held_as_spam)
     print(f"{len(pending)} Kommentar(e) warten auf Freischaltung.")
     for entry in pending:
@@ -95,7 +102,7 @@ def list_(c):
     if spam:
         print(f"\n{len(spam)} Kommentar(e) als möglicher Spam zurückgehalten (nicht in „approve all“):")
         for entry in spam:
-            print(_line(entry, timezone) + f"  [{entry.reason}]")
+            print(_line(entry, timezone) + f"  [{for_terminal(entry.reason)}]")
     if pending or spam:
         print("\nNächster Schritt: invoke comments.show ID, dann invoke comments.approve ID oder comments.reject ID.")
     else:
@@ -105,44 +112,69 @@ def list_(c):
 @task(help={"comment_id": "the id from `invoke comments.list`"})
 def show(c, comment_id):
     """Show one waiting comment in full (the e-mail address only here, never in content/)."""
-    entry = _run(lambda: _moderator(c).entry(comment_id))
-    print(f"Kommentar {entry.id} zu „{entry.article}“, eingegangen am {_when(entry, _timezone(c))}")
-    print(f"Name:     {entry.author}")
-    print(f"E-Mail:   {entry.email or '–'} (wird nicht veröffentlicht)")
-    print(f"Website:  {entry.url or '–'}")
+    from comments.cleaning import for_terminal as shown
+
+    entry = _run(lambda: _moderator(c, readonly=True).entry(comment_id))
+    print(f"Kommentar {shown(entry.id)} zu „{shown(entry.article)}“, eingegangen am {_when(entry, _timezone(c))}")
+    print(f"Name:     {shown(entry.author)}")
+    print(f"E-Mail:   {shown(entry.email)} (wird nicht veröffentlicht)")
+    print(f"Website:  {shown(entry.url)}")
     if entry.reply_to:
-        print(f"Antwort auf: {entry.reply_to}")
+        print(f"Antwort auf: {shown(entry.reply_to)}")
     if entry.status == "spam":
-        print(f"Zurückgehalten als möglicher Spam: {entry.reason}")
-    print("\n" + entry.body + "\n")
+        print(f"Zurückgehalten als möglicher Spam: {shown(entry.reason)}")
+    print("\n" + shown(entry.body, multiline=True) + "\n")
     print(f"Nächster Schritt: invoke comments.approve {entry.id} [--strip-links] oder comments.reject {entry.id}")
 
 
 @task(
     help={
         "comment_id": "the id from `invoke comments.list`, or `all` for every waiting one (not the spam)",
-        "strip_links": "remove every link from the text and the website, and add a note",
+        "strip_links": "remove every link from the text, drop the website (no Url line), and add a note",
         "note": 'a moderator\'s note shown under the comment, e.g. "Gekürzt"',
     }
 )
 def approve(c, comment_id, strip_links=False, note=None):
     """Approve a comment: write it to content/comments/<article>/<id>.md (no e-mail, no IP)."""
+    from comments.moderation import ModerationError
+
     moderator = _moderator(c)
-    ids = [e.id for e in _run(moderator.pending)] if comment_id == "all" else [comment_id]
+    if comment_id != "all":
+        path = _run(lambda: moderator.approve(comment_id, strip=strip_links, note=note))
+        print(f"Freigeschaltet: {comment_id} -> {_shown(path)}")
+        print(NEXT_STEP)
+        return
+    ids = [e.id for e in _run(moderator.pending)]
     if not ids:
         print("Es wartet kein Kommentar.")
         return
-    for one in ids:
-        path = _run(lambda one=one: moderator.approve(one, strip=strip_links, note=note))
-        print(f"Freigeschaltet: {one} -> {_shown(path)}")
+
+    def approve_one(one: str) -> Path | None:
+        try:
+            return moderator.approve(one, strip=strip_links, note=note)
+        except ModerationError as exc:  # this one waits on; the others go ahead
+            print(f"Nicht freigeschaltet: {exc}", file=sys.stderr)
+            return None
+
+    refused = []
+    for one in ids:  # oldest first: a parent before its replies
+        path = _run(lambda one=one: approve_one(one))
+        if path is None:
+            refused.append(one)
+        else:
+            print(f"Freigeschaltet: {one} -> {_shown(path)}")
     print(NEXT_STEP)
+    if refused:
+        raise Exit(f"Nicht freigeschaltet: {', '.join(refused)} (die Gründe stehen oben).", code=1)
 
 
 @task(help={"comment_id": "the id from `invoke comments.list`"})
 def reject(c, comment_id):
     """Reject a waiting comment: it is deleted with its e-mail address."""
+    from comments.cleaning import for_terminal
+
     entry = _run(lambda: _moderator(c).reject(comment_id))
-    print(f"Abgelehnt und gelöscht: {entry.id} von {entry.author}")
+    print(f"Abgelehnt und gelöscht: {entry.id} von {for_terminal(entry.author)}")
     print("Nächster Schritt: invoke comments.list")
 
 
@@ -162,20 +194,46 @@ def delete(c, comment_id):
     print(NEXT_STEP)
 
 
+@task
+def purge(c):
+    """Löscht Einträge der Warteschlange, die älter als COMMENTS["retention_days"] sind, und sagt, welche (stündlich
+    tut das auch die Annahme)."""
+    from comments.intake import config_from_settings
+    from comments.plugin import setting_from_env
+    from comments.queue import CommentQueue
+
+    paths = blog(c)
+    settings = pelican_settings(paths.settings)
+    if setting_from_env(settings, "COMMENTS_REMOTE", None):
+        raise Exit("Mit COMMENTS_REMOTE räumt der Kommentarserver seine Warteschlange selbst auf (stündlich).", code=1)
+    config = config_from_settings(settings, paths.output)
+    queue = _run(lambda: CommentQueue(ROOT / config.db_path, timeout=LOCK_TIMEOUT))
+    removed = _run(lambda: queue.purge(config.retention_days))
+    labels = {"pending": "wartend", "spam": "Spam", "approved": "erledigt"}
+    if not removed:
+        print(f"Nichts gelöscht: kein Eintrag ist älter als {config.retention_days} Tage.")
+        return
+    detail = ", ".join(f"{count} {labels.get(status, status)}" for status, count in sorted(removed.items()))
+    count = sum(removed.values())
+    entries = "1 Eintrag" if count == 1 else f"{count} Einträge"
+    print(f"Gelöscht: {entries} älter als {config.retention_days} Tage ({detail}).")
+
+
 @task(help={"host": "address to listen on (default 127.0.0.1)", "port": "port (default 8001; 0 picks a free one)"})
 def serve(c, host="127.0.0.1", port=8001):
     """Run the comment intake in the foreground under waitress (Ctrl+C or SIGTERM stops it)."""
-    from comments.intake import IntakeApp, config_from_settings
+    from comments.intake import WAITRESS_OPTIONS, IntakeApp, config_from_settings
     from waitress import create_server
 
     paths = blog(c)
     config = config_from_settings(pelican_settings(paths.settings), paths.output)
     config.db_path = ROOT / config.db_path
+    app = _run(lambda: IntakeApp(config))
     server = create_server(
-        IntakeApp(config),
+        app,
         host=host,
         port=int(port),
-        threads=8,
+        **WAITRESS_OPTIONS,
         trusted_proxy="127.0.0.1",  # nginx on the same machine passes the client address
         trusted_proxy_headers={"x-forwarded-for"},
         clear_untrusted_proxy_headers=True,
@@ -195,7 +253,8 @@ def serve(c, host="127.0.0.1", port=8001):
         pass
     finally:
         server.close()
+        app.close()
     print("Kommentar-Annahme beendet.")
 
 
-namespace = Collection("comments", list_, show, approve, reject, reply, delete, serve)
+namespace = Collection("comments", list_, show, approve, reject, reply, delete, purge, serve)

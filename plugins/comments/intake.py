@@ -3,6 +3,8 @@
 Answers (DESIGN.md): accepted -> 303 to the article with the "wartet auf Freischaltung" notice, or
 202 JSON; bad input -> 400 naming the field; unknown article -> 404; closed -> 403; too large ->
 413; too many posts -> 429. Nothing unexpected becomes a 500: it is logged and answered with 503.
+A Webmention is answered 202 at once and verified by MentionWorkers in the background (503 when
+their queue is full). HEAD answers carry the headers of GET and no body.
 """
 
 from __future__ import annotations
@@ -24,9 +26,18 @@ from urllib.parse import parse_qsl, urlsplit
 
 from plugins.pluginkit import output_file
 
-from .model import SLUG_RE, clean_text
-from .queue import CommentQueue
-from .webmention import FetchLimits, WebmentionError, check_url, normalize, verify
+from .cleaning import WebsiteError, check_website, clean_text
+from .model import SLUG_RE
+from .queue import CommentQueue, QueueError
+from .webmention import (
+    FetchLimits,
+    MentionWorkers,
+    WebmentionError,
+    check_source_address,
+    check_url,
+    normalize,
+    verify,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +74,22 @@ STATUS_TEXT = {
     429: "429 Too Many Requests",
     503: "503 Service Unavailable",
 }
+# waitress when no nginx is in front (the preview, a direct setup): silent connections are dropped
+# after 30 s (waitress: 120), room for 250 of them (waitress: 100), bodies over 1 MB refused before
+# they reach a thread. A connection that trickles bytes still holds its slot: in production nginx
+# buffers whole requests in front of the intake (README, Production).
+WAITRESS_OPTIONS = {
+    "threads": 8,
+    "connection_limit": 250,
+    "channel_timeout": 30,
+    "cleanup_interval": 10,
+    "max_request_body_size": 1_048_576,
+}
 UNAVAILABLE = "Der Kommentar konnte gerade nicht gespeichert werden. Bitte versuchen Sie es in einigen Minuten erneut."
+BUSY = "Gerade warten zu viele Webmentions auf ihre Prüfung. Bitte senden Sie sie in einigen Minuten erneut."
 FORM_TYPE = "application/x-www-form-urlencoded"
 NOTICE_QUERY = "?kommentar=wartet#kommentar-wartet"
+PURGE_INTERVAL = 3600  # seconds
 
 
 class Rejection(Exception):
@@ -92,6 +116,8 @@ class IntakeConfig:
     token: str | None = None
     retention_days: int = 30
     webmention: FetchLimits | None = field(default_factory=FetchLimits)
+    webmention_workers: int = 2  # threads that verify mentions, off the request path
+    webmention_queue: int = 20  # mentions waiting for them; more get 503
     mount: str = "/kommentare/"
     notify: Callable[[dict], None] | None = field(default=None, repr=False)
 
@@ -182,9 +208,16 @@ class IntakeApp:
         self.queue = CommentQueue(config.db_path)
         self.manifest = Manifest(config.manifest_path)
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
-        self._purged_at = 0.0
-        self._purge_lock = threading.Lock()
+        # Mentions count apart: a burst of them never locks a reader at the same address out.
+        self.mention_limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
+        self.mentions = (
+            MentionWorkers(self._verify_mention, config.webmention_workers, config.webmention_queue)
+            if config.webmention
+            else None
+        )
+        self._closing = threading.Event()
         self.purge()
+        threading.Thread(target=self._purge_hourly, name="comments-purge", daemon=True).start()
         self.api = None
         if config.token:
             from .api import ModerationApi
@@ -192,24 +225,36 @@ class IntakeApp:
             self.api = ModerationApi(self.queue, config.token)
 
     def purge(self) -> None:
-        """Delete queue entries older than the retention time (at most once an hour)."""
-        with self._purge_lock:
-            if time.monotonic() - self._purged_at < 3600 and self._purged_at:
-                return
-            self._purged_at = time.monotonic()
-        removed = self.queue.purge(self.config.retention_days)
+        """Delete queue entries older than the retention time (at start, then hourly)."""
+        removed = sum(self.queue.purge(self.config.retention_days).values())
         if removed:
             logger.info("comments: purged %d queue entries older than %d days", removed, self.config.retention_days)
+
+    def _purge_hourly(self) -> None:
+        while not self._closing.wait(PURGE_INTERVAL):
+            try:
+                self.purge()
+            except QueueError as exc:
+                logger.error("comments: purge failed: %s", exc)
+
+    def close(self) -> None:
+        """Stop the hourly purge and the Webmention workers (mentions still waiting are dropped)."""
+        self._closing.set()
+        if self.mentions:
+            self.mentions.close()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Answer one request; never raises and never answers 500."""
         try:
             status, headers, body = self.route(environ)
+        except QueueError as exc:
+            logger.error("comments: %s", exc)
+            status, headers, body = self._answer(environ, Rejection(503, UNAVAILABLE))
         except Exception:
             logger.exception("comments: unexpected error in the intake")
             status, headers, body = self._answer(environ, Rejection(503, UNAVAILABLE))
         start_response(STATUS_TEXT[status], [*headers, ("Content-Length", str(len(body)))])
-        return [body]
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
     def route(self, environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
         """Dispatch by path and method."""
@@ -225,7 +270,6 @@ class IntakeApp:
         if method != "POST":
             status, headers, body = self._answer(environ, Rejection(405, "Kommentare werden per Formular gesendet."))
             return status, [*headers, ("Allow", "GET, HEAD, POST")], body
-        self.purge()
         try:
             return self._accept(environ)
         except Rejection as rejection:
@@ -294,10 +338,10 @@ class IntakeApp:
             raise Rejection(400, "Die E-Mail-Adresse sieht nicht gültig aus.", "email")
         url = form.get("url", "").strip() or None
         if url:
-            parts = urlsplit(url)
-            web = parts.scheme.lower() in ("http", "https") and parts.hostname
-            if len(url) > MAX_URL or not web or clean_text(url) != url:
-                raise Rejection(400, "Die Website muss mit http:// oder https:// beginnen.", "url")
+            try:
+                url = check_website(url, MAX_URL)  # the same rule as the build's for the Url: line
+            except WebsiteError as exc:
+                raise Rejection(400, str(exc), "url") from None
         body = clean_text(form.get("body", ""), multiline=True)
         if not body:
             raise Rejection(400, "Bitte schreiben Sie einen Kommentar.", "body")
@@ -336,10 +380,11 @@ class IntakeApp:
         return 303, headers, b"Ihr Kommentar wartet auf Freischaltung."
 
     def _accept_webmention(self, environ: dict, form: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
-        """A Webmention (W3C): queued as type webmention once the source really links to the target."""
+        """A Webmention (W3C): 202 at once; queued as type webmention once a worker has verified the source."""
         try:
             source = check_url(form["source"].strip(), "source")
             target = check_url(form["target"].strip(), "target")
+            check_source_address(source, self.config.webmention)
         except WebmentionError as exc:
             field_name = "target" if "target" in str(exc) else "source"
             raise Rejection(400, str(exc), field_name) from None
@@ -351,32 +396,39 @@ class IntakeApp:
         slug, article = found
         if not article.get("open"):
             raise Rejection(403, "Die Kommentare zu diesem Beitrag sind geschlossen.", "target")
-        if not self.limiter.allow(environ.get("REMOTE_ADDR", "")):
+        if not self.mention_limiter.allow(environ.get("REMOTE_ADDR", "")):
             raise Rejection(429, "Zu viele Anfragen in kurzer Zeit. Bitte warten Sie einige Minuten.")
+        if not self.mentions.submit(source, target, slug):
+            raise Rejection(503, BUSY)
+        message = "Webmention angenommen; sie wird geprüft und wartet dann auf Freischaltung."
+        if _wants_json(environ):
+            return _json(202, {"status": "accepted", "message": message})
+        return 202, [("Content-Type", "text/plain; charset=utf-8")], message.encode()
+
+    def _verify_mention(self, source: str, target: str, slug: str) -> None:
+        """In a worker: fetch and check the source, queue the mention; a refusal is one log line."""
         try:
             mention = verify(source, target, self.config.webmention)
-        except WebmentionError as exc:
-            raise Rejection(400, str(exc), "source") from None
-        comment_id, _ = self.queue.add(
-            article=slug,
-            author=mention.author,
-            email=None,
-            url=mention.source,
-            body=mention.text,
-            type="webmention",
-            same_as=normalize(source),
-        )
-        if _wants_json(environ):
-            return _json(202, {"status": "pending", "id": comment_id})
-        return (
-            202,
-            [("Content-Type", "text/plain; charset=utf-8")],
-            b"Webmention angenommen; sie wartet auf Freischaltung.",
-        )
+            comment_id, duplicate = self.queue.add(
+                article=slug,
+                author=mention.author,
+                email=None,
+                url=mention.source,
+                body=mention.text,
+                type="webmention",
+                same_as=normalize(source),
+            )
+        except (WebmentionError, QueueError) as exc:
+            logger.warning("comments: webmention from %s for %s dropped: %s", source, slug, exc)
+            return
+        if not duplicate:
+            logger.info("comments: queued webmention %s for %s", comment_id, slug)
 
     def _answer(self, environ: dict, rejection: Rejection) -> tuple[int, list[tuple[str, str]], bytes]:
         """A refusal as JSON or as a small German HTML page naming the field."""
         headers = [("Retry-After", str(self.config.rate_window_seconds))] if rejection.status == 429 else []
+        if rejection.status == 503:
+            headers = [("Retry-After", "120")]
         if _wants_json(environ):
             data = {"status": "error", "field": rejection.field, "message": rejection.message}
             status, json_headers, body = _json(rejection.status, data)

@@ -8,13 +8,14 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pelican.utils import get_date
+
+from .cleaning import WebsiteError, check_website, clean_text
 
 TYPES = ("comment", "pingback", "webmention")
 # Keys of a comment file, in the order they are written.
@@ -24,8 +25,6 @@ ID_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
 SLUG_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_-]{0,199}\Z")  # an article slug, safe as a folder name
 META_LINE_RE = re.compile(r"\A(?P<key>[A-Za-z_]+):[ \t]*(?P<value>.*)\Z")
 TRUE_WORDS = {"true", "yes", "ja", "1"}
-# Characters that reorder or hide text (bidi overrides, zero-width) and controls other than newline/tab.
-INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f]")
 
 
 class CommentFileError(ValueError):
@@ -55,20 +54,17 @@ class Comment:
         return f"comment-{self.id}"
 
 
-def clean_text(value: str, multiline: bool = False) -> str:
-    """NFC-normalize and drop invisible or reordering characters; single-line unless multiline."""
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    if not multiline:
-        value = " ".join(value.split())
-    return INVISIBLE_RE.sub("", value).strip()
-
-
 def parse_comment_file(path: Path, timezone: str) -> Comment:
     """Read one comment file into a Comment (content not yet rendered) or raise CommentFileError."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CommentFileError(f"{path}: cannot read the file as UTF-8 ({exc})") from exc
+    return parse_comment_text(text, path, timezone)
+
+
+def parse_comment_text(text: str, path: Path, timezone: str) -> Comment:
+    """A comment file's text as a Comment, path naming the file (and its id) in errors; or CommentFileError."""
     comment_id = path.stem
     if not ID_RE.match(comment_id):
         raise CommentFileError(f"{path}: the file name must be the comment id (letters, digits, - or _)")
@@ -96,8 +92,11 @@ def parse_comment_file(path: Path, timezone: str) -> Comment:
     if date.tzinfo is None:
         date = date.replace(tzinfo=ZoneInfo(timezone))
     website = meta.get("url") or None
-    if website and not re.match(r"\Ahttps?://[^\s/]+", website, re.IGNORECASE):
-        raise CommentFileError(f"{path}: Url must start with http:// or https://, not {website!r}")
+    if website:
+        try:
+            website = check_website(website)  # the intake's rule: what it accepts, the build accepts
+        except WebsiteError as exc:
+            raise CommentFileError(f"{path}: Url {website!r} is refused: {exc} Fix or remove the line.") from None
     reply_to = meta.get("reply_to") or None
     if reply_to and not ID_RE.match(reply_to):
         raise CommentFileError(f"{path}: Reply_to {reply_to!r} is not a comment id")
@@ -146,12 +145,14 @@ def write_comment_file(comments_dir: Path, article: str, comment: Comment) -> Pa
     if not SLUG_RE.match(article) or not ID_RE.match(comment.id):
         raise CommentFileError(f"unsafe article slug or comment id: {article!r}/{comment.id!r}")
     folder = comments_dir / article
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{comment.id}.md"
+    text = format_comment_file(comment)
+    parse_comment_text(text, target, "UTC")  # what the build would refuse is never written
+    folder.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{comment.id}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(format_comment_file(comment))
+            stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
         os.link(temp, target)  # fails instead of overwriting when the file already exists

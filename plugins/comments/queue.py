@@ -1,4 +1,10 @@
-"""The moderation queue: pending comments in SQLite (WAL, one short transaction per change)."""
+"""The moderation queue: pending comments in SQLite (WAL, one short transaction per change).
+
+The file carries its schema version in ``PRAGMA user_version`` and is migrated forward when the
+intake or a moderation task opens it for writing; reading (``comments.list``, ``show``) opens it
+read-only and changes nothing, not even old entries: purging is the intake's hourly job and
+``invoke comments.purge``.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,15 @@ import hashlib
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
-SCHEMA = """
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS comments (
     id TEXT PRIMARY KEY,
     article TEXT NOT NULL,
@@ -31,8 +39,31 @@ CREATE TABLE IF NOT EXISTS comments (
 CREATE INDEX IF NOT EXISTS comments_status ON comments (status, created);
 CREATE INDEX IF NOT EXISTS comments_fingerprint ON comments (fingerprint);
 """
+
+
+def _create_v1(db: sqlite3.Connection) -> None:
+    """Version 0 -> 1: a new file gets the tables; a file from before versions existed has them already."""
+    for statement in SCHEMA_V1.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _add_queued(db: sqlite3.Connection) -> None:
+    """Version 1 -> 2: `queued`, when the entry arrived (`created` keeps an imported comment's own date)."""
+    if "queued" not in {row[1] for row in db.execute("PRAGMA table_info(comments)")}:
+        db.execute("ALTER TABLE comments ADD COLUMN queued TEXT")
+
+
+# MIGRATIONS[n] brings a file from version n to n + 1, inside the transaction that sets the version.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, _add_queued)
+SCHEMA_VERSION = len(MIGRATIONS)
 STATUSES = ("pending", "spam", "approved")
 COLUMNS = ("id", "article", "author", "email", "url", "body", "reply_to", "type", "status", "reason", "created")
+LOCK_TIMEOUT = 30.0
+
+
+class QueueError(Exception):
+    """The queue file cannot be used right now; the message says why and what to do (German)."""
 
 
 @dataclass(frozen=True)
@@ -68,29 +99,99 @@ def fingerprint(article: str, email: str, body: str) -> str:
 
 
 class CommentQueue:
-    """The SQLite file behind the intake and the moderation tasks; safe for threads and processes."""
+    """The SQLite file behind the intake and the moderation tasks; safe for threads and processes.
 
-    def __init__(self, path: Path | str) -> None:
+    readonly: open the file without writing anything (a missing file reads as an empty queue).
+    """
+
+    def __init__(self, path: Path | str, *, readonly: bool = False, timeout: float = LOCK_TIMEOUT) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.readonly = readonly
+        self.timeout = timeout
         self._local = threading.local()  # one connection per thread, opened on first use
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+        if readonly:
+            return
+        with self._errors():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                self._check_version(db)  # before anything is written, even the journal mode
+                db.execute("PRAGMA journal_mode=WAL")
+                self._migrate(db)
+
+    def _check_version(self, db: sqlite3.Connection) -> int:
+        """The file's schema version; QueueError for a file of a newer version of this code."""
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise QueueError(
+                f"Die Warteschlange {self.path} stammt von einer neueren Version (Schema {version}, "
+                f"diese kennt {SCHEMA_VERSION}); aktualisieren Sie das Projekt (git pull). Nichts wurde verändert."
+            )
+        return version
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Bring the file to SCHEMA_VERSION, one migration per step, in one transaction."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._check_version(db)
+            for step in MIGRATIONS[version:]:
+                step(db)
+            if version != SCHEMA_VERSION:
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SQLite and file errors as one German QueueError each (locked, unreadable, no space)."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if "locked" in text or "busy" in text:
+                raise QueueError(
+                    f"Die Warteschlange {self.path} ist gesperrt: ein anderer Vorgang schreibt gerade "
+                    f"(länger als {self.timeout:g} s). Versuchen Sie es gleich noch einmal."
+                ) from exc
+            raise self._unusable(exc) from exc
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise self._unusable(exc) from exc
+
+    def _unusable(self, exc: Exception) -> QueueError:
+        return QueueError(
+            f"Die Warteschlange {self.path} ist nicht lesbar oder nicht beschreibbar ({exc}); "
+            "prüfen Sie freien Speicherplatz, Rechte und die Datei. Nichts wurde verändert."
+        )
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA busy_timeout=30000")
-            db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: durable at checkpoints, never corrupt
+            db = self._open()
             self._local.db = db
         yield db
 
+    def _open(self) -> sqlite3.Connection:
+        if not self.readonly:
+            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            db.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
+            db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: durable at checkpoints, never corrupt
+            return db
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        if not Path(f"{self.path}-wal").exists() and not Path(f"{self.path}-shm").exists():
+            # No writer has the file open (it would hold a -wal): read it as it is, without
+            # creating the -wal and -shm files a read-only WAL reader otherwise leaves behind.
+            uri += "&immutable=1"
+        db = sqlite3.connect(uri, uri=True, timeout=self.timeout, isolation_level=None)
+        db.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
+        return db
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as db:
+        if self.readonly:
+            raise RuntimeError(f"{self.path} was opened read-only")
+        with self._errors(), self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -98,6 +199,18 @@ class CommentQueue:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
+
+    def _rows(self, sql: str, parameters: tuple = ()) -> list[tuple]:
+        """Rows of a query; a read-only queue without a file has none."""
+        if self.readonly and not self.path.exists():
+            return []
+        with self._errors(), self._connect() as db:
+            return db.execute(sql, parameters).fetchall()
+
+    def schema_version(self) -> int:
+        """The file's PRAGMA user_version (0 for a file written before versions existed)."""
+        rows = self._rows("PRAGMA user_version")
+        return rows[0][0] if rows else 0
 
     def add(
         self,
@@ -112,13 +225,16 @@ class CommentQueue:
         status: str = "pending",
         reason: str | None = None,
         same_as: str | None = None,
+        created: datetime | None = None,
     ) -> tuple[str, bool]:
         """Queue a comment; returns (id, False), or (id of the earlier one, True) for a duplicate.
 
-        Duplicates share article, address (e-mail, else url) and text, or same_as when given.
+        Duplicates share article, address (e-mail, else url) and text, or same_as when given. created is when
+        the reader wrote it (an imported comment's own date), else now.
         """
         mark = fingerprint(article, email or url or "", body if same_as is None else same_as)
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        written = created.astimezone(UTC).isoformat(timespec="seconds") if created else now
         with self._transaction() as db:
             row = db.execute("SELECT id FROM comments WHERE fingerprint = ?", (mark,)).fetchone()
             if row:
@@ -129,8 +245,8 @@ class CommentQueue:
                     break
             db.execute(
                 "INSERT INTO comments (id, article, author, email, url, body, reply_to, type, status, reason,"
-                " fingerprint, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_id, article, author, email, url, body, reply_to, type, status, reason, mark, now),
+                " fingerprint, created, queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (new_id, article, author, email, url, body, reply_to, type, status, reason, mark, written, now),
             )
         return new_id, False
 
@@ -138,18 +254,15 @@ class CommentQueue:
         """Entries with one of statuses (all when none given), oldest first."""
         wanted = statuses or STATUSES
         marks = ", ".join("?" for _ in wanted)
-        with self._connect() as db:
-            rows = db.execute(
-                f"SELECT {', '.join(COLUMNS)} FROM comments WHERE status IN ({marks}) ORDER BY created, id",
-                wanted,
-            ).fetchall()
+        rows = self._rows(
+            f"SELECT {', '.join(COLUMNS)} FROM comments WHERE status IN ({marks}) ORDER BY created, id", tuple(wanted)
+        )
         return [Entry(*row) for row in rows]
 
     def get(self, comment_id: str) -> Entry | None:
         """One entry by id, or None."""
-        with self._connect() as db:
-            row = db.execute(f"SELECT {', '.join(COLUMNS)} FROM comments WHERE id = ?", (comment_id,)).fetchone()
-        return Entry(*row) if row else None
+        rows = self._rows(f"SELECT {', '.join(COLUMNS)} FROM comments WHERE id = ?", (comment_id,))
+        return Entry(*rows[0]) if rows else None
 
     def mark_approved(self, comment_id: str) -> bool:
         """Mark an entry approved and forget its e-mail address; False if it was not waiting."""
@@ -167,8 +280,14 @@ class CommentQueue:
         with self._transaction() as db:
             return bool(db.execute("DELETE FROM comments WHERE id = ?", (comment_id,)).rowcount)
 
-    def purge(self, days: int) -> int:
-        """Delete every entry older than days (pending, spam and approved); returns how many."""
+    def purge(self, days: int) -> Counter[str]:
+        """Delete every entry queued more than days ago (pending, spam and approved); returns how many of each status.
+
+        An imported comment keeps its own, older date in created; its days count from when it was queued.
+        """
         cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
         with self._transaction() as db:
-            return db.execute("DELETE FROM comments WHERE created < ?", (cutoff,)).rowcount
+            rows = db.execute(
+                "DELETE FROM comments WHERE COALESCE(queued, created) < ? RETURNING status", (cutoff,)
+            ).fetchall()
+        return Counter(status for (status,) in rows)

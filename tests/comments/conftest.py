@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import http.client
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from comments.intake import IntakeApp, IntakeConfig
+from comments.intake import WAITRESS_OPTIONS, IntakeApp, IntakeConfig
 from comments.queue import CommentQueue
 from helpers import build_site, write_files
 
@@ -62,6 +63,7 @@ class Intake:
     site: Path
     config: IntakeConfig
     sent: list[dict] = field(default_factory=list)
+    app: IntakeApp | None = None
 
     def request(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Answer:
         """Send one raw request and return the answer (redirects are not followed)."""
@@ -81,6 +83,21 @@ class Intake:
         return self.request("POST", "/kommentare/", urlencode(form).encode(), sent)
 
 
+def _wait_until(condition: Callable[[], object], timeout: float = 10.0) -> object:
+    """Poll condition until it returns something true (and return that); fail after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+    return result
+
+
+@pytest.fixture
+def wait_until() -> Callable[..., object]:
+    """wait_until(condition, timeout=10): poll until condition() is true, return its value."""
+    return _wait_until
+
+
 @pytest.fixture(name="valid_form")
 def valid_form_fixture() -> Callable[..., dict[str, str]]:
     """valid_form(**changes): a form post the intake accepts, with some fields changed."""
@@ -97,7 +114,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def start_intake(built_site: Path, tmp_path: Path) -> Iterator[Callable[..., Intake]]:
-    """Start intakes on free ports (config overrides as keywords); all stop at the end of the test."""
+    """Start intakes on free ports under comments.serve's waitress settings (config overrides as keywords);
+    all stop at the end of the test."""
     from waitress import create_server
 
     servers = []
@@ -111,17 +129,18 @@ def start_intake(built_site: Path, tmp_path: Path) -> Iterator[Callable[..., Int
         for key, value in overrides.items():
             setattr(config, key, value)
         app = IntakeApp(config)
-        server = create_server(app, host="127.0.0.1", port=0, threads=8)
+        server = create_server(app, host="127.0.0.1", port=0, **WAITRESS_OPTIONS)
         stop = threading.Event()
         thread = threading.Thread(target=_serve_until, args=(server, stop), daemon=True)
         thread.start()
-        servers.append((stop, thread))
-        return Intake("127.0.0.1", server.effective_port, app.queue, built_site, config)
+        servers.append((stop, thread, app))
+        return Intake("127.0.0.1", server.effective_port, app.queue, built_site, config, app=app)
 
     yield start
-    for stop, thread in servers:
+    for stop, thread, app in servers:
         stop.set()
         thread.join(timeout=5)
+        app.close()
 
 
 def _serve_until(server, stop: threading.Event) -> None:

@@ -36,7 +36,7 @@ HOSTILE = {
     "comments/beitrag/x1.md": """\
         Author: <img src=x onerror=alert(1)>"><script>alert(2)</script>
         Date: 2024-03-06 10:00
-        Url: https://example.org/"onmouseover="alert(3)
+        Url: https://example.org/?q=%22onmouseover=%22alert(3)
         Note: </p><script>alert(4)</script>
 
         <script>alert(5)</script> <img src=x onerror=alert(6)> <svg onload=alert(7)>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
@@ -48,6 +49,15 @@ def test_posts_without_origin_or_referer_are_accepted_and_replies_too(intake, va
         ({"email": "a@b"}, "email"),
         ({"url": "javascript:alert(1)"}, "url"),
         ({"url": "ftp://example.org/"}, "url"),
+        ({"url": "https://jana.example/mein blog"}, "url"),
+        ({"url": 'https://jana.example/"onmouseover="x'}, "url"),
+        ({"url": "https://jana.example/<script>"}, "url"),
+        ({"url": "https://jana.example/a>b"}, "url"),
+        ({"url": "https://jana:geheim@jana.example/"}, "url"),
+        ({"url": "https://jana.example/\u202etxt"}, "url"),
+        ({"author": "\u3164\u3164"}, "author"),
+        ({"author": "\u115f\u1160 \U000e0041\u061c"}, "author"),
+        ({"author": "\x9b\x9d\x1b"}, "author"),
         ({"body": "   "}, "body"),
         ({"reply_to": "gibt-es-nicht"}, "reply_to"),
         ({"reply_to": "../../etc/passwd"}, "reply_to"),
@@ -126,6 +136,40 @@ def test_malformed_requests_are_4xx_never_500(intake, valid_form, body, headers)
     assert 400 <= answer.status < 500
     assert b"Traceback" not in answer.body
     assert not intake.queue.entries()
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("HTTPS://Jana.Example", "https://jana.example/"),
+        ("  https://jana.example/über?q=ä  ", "https://jana.example/%C3%BCber?q=%C3%A4"),
+        ("https://bücher.example/", "https://xn--bcher-kva.example/"),
+    ],
+)
+def test_the_website_is_stored_normalised(intake, valid_form, given, stored):
+    answer = intake.post(valid_form(url=given), json=True)
+    assert answer.status == 202, answer.text
+    assert intake.queue.get(json.loads(answer.body)["id"]).url == stored
+
+
+def test_invisible_control_and_filler_characters_never_reach_the_queue(intake, valid_form):
+    hidden = "\x9b31m\x9d\x9c\x1b[2J\u061c\u3164\U000e0041\U000e007f\u202e\u200b"
+    answer = intake.post(valid_form(author=f"Eve{hidden} Muster", body=f"Zeile 1{hidden}\nZeile 2"), json=True)
+    entry = intake.queue.get(json.loads(answer.body)["id"])
+    assert (entry.author, entry.body) == ("Eve31m[2J Muster", "Zeile 131m[2J\nZeile 2")  # inert without ESC, CSI
+
+
+def test_head_has_the_headers_of_get_and_no_body_so_the_next_answer_stays_in_step(intake):
+    page = intake.request("GET", "/kommentare/").body
+    with socket.create_connection((intake.host, intake.port), timeout=10) as connection:
+        connection.sendall(
+            b"HEAD /kommentare/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            b"GET /kommentare/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        raw = b"".join(iter(lambda: connection.recv(65536), b""))
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and f"Content-Length: {len(page)}".encode() in head
+    assert rest.startswith(b"HTTP/1.1 200 OK\r\n") and rest.endswith(page)  # no body came between
 
 
 def test_other_paths_and_methods(intake, valid_form):

@@ -12,6 +12,7 @@ import sys
 import pytest
 from comments.model import parse_comment_file
 from comments.moderation import STRIPPED_NOTE, ModerationError, Moderator
+from comments.queue import CommentQueue, QueueError
 from helpers import ROOT, Site, build_site
 
 EMAIL = "geheim@example.org"
@@ -62,11 +63,16 @@ def test_approve_all_takes_every_pending_but_not_spam(intake, valid_form, modera
     assert len(moderator.held_as_spam()) == 1
 
 
-def test_strip_links_removes_links_and_adds_a_note(intake, valid_form, moderator):
+def test_strip_links_removes_links_and_the_website_and_adds_a_note(intake, valid_form, moderator):
     comment_id = post(intake, valid_form, body="Mehr bei [uns](https://werbung.example) und https://spam.example")
-    comment = parse_comment_file(moderator.approve(comment_id, strip=True), "Europe/Berlin")
-    assert "example" not in comment.body and comment.website == "https://jana.example/"
+    path = moderator.approve(comment_id, strip=True)
+    comment = parse_comment_file(path, "Europe/Berlin")
+    assert "example" not in path.read_text(encoding="utf-8") and comment.website is None
     assert comment.note == STRIPPED_NOTE
+    only_links = post(intake, valid_form, body="https://a.example https://b.example")
+    with pytest.raises(ModerationError, match="kein Text"):
+        moderator.approve(only_links, strip=True)
+    assert intake.queue.get(only_links).status == "pending"
     other = post(intake, valid_form, body="Noch ein Gedanke")
     assert parse_comment_file(moderator.approve(other, note="Gekürzt"), "Europe/Berlin").note == "Gekürzt"
 
@@ -110,7 +116,7 @@ def test_cli_lists_and_shows_with_the_id_positional(intake, valid_form):
 
     listed = invoke("comments.list")
     assert listed.returncode == 0, listed.stderr
-    assert comment_id in listed.stdout and "warten auf Freischaltung" in listed.stdout
+    assert comment_id in listed.stdout and "auf Freischaltung" in listed.stdout
     shown = invoke("comments.show", comment_id)
     assert EMAIL in shown.stdout and f"invoke comments.approve {comment_id}" in shown.stdout
     missing = invoke("comments.reject", "nope")
@@ -151,3 +157,76 @@ def test_long_article_slugs_work(tmp_path):
     slug = "ein-sehr-langer-titel-" * 8
     comment = Comment(id="l1", author="A", date=datetime(2024, 1, 1, tzinfo=UTC), body="Text")
     assert write_comment_file(tmp_path, slug.strip("-"), comment).is_file()
+
+
+def test_a_reply_waits_until_its_parent_is_published_and_an_answered_parent_is_not_deleted(
+    intake, valid_form, moderator, tmp_path
+):
+    parent = post(intake, valid_form, body="Die Frage")
+    moderator.approve(parent)
+    reply = intake.queue.add(
+        article="beitrag", author="Ben", email=EMAIL, url=None, body="Die Antwort", reply_to=parent
+    )[0]
+    with pytest.raises(ModerationError, match=f"{reply} \\(wartet\\).*Nichts wurde verändert"):
+        moderator.delete(parent)
+    assert (moderator.comments_dir / "beitrag" / f"{parent}.md").is_file() and intake.queue.get(parent)
+    (moderator.comments_dir / "beitrag" / f"{parent}.md").unlink()  # removed by hand, or not pulled yet
+    with pytest.raises(ModerationError, match="Datei fehlt"):
+        moderator.approve(reply)
+    intake.queue.delete(parent)
+    with pytest.raises(ModerationError, match="nicht mehr gibt"):
+        moderator.approve(reply)
+    assert intake.queue.get(reply).status == "pending"
+    assert not (moderator.comments_dir / "beitrag" / f"{reply}.md").exists()
+    build_site(moderator.comments_dir.parent, tmp_path / "out")  # still builds: no orphan was written
+
+
+def test_a_reply_to_a_waiting_comment_names_the_parent_to_approve_first(intake, valid_form, moderator):
+    parent = post(intake, valid_form, body="Noch nicht freigeschaltet")
+    reply = intake.queue.add(article="beitrag", author="Ben", email=None, url=None, body="Antwort", reply_to=parent)[0]
+    with pytest.raises(ModerationError, match=f"zuerst {parent} frei"):
+        moderator.approve(reply)
+    moderator.approve(parent)
+    assert parse_comment_file(moderator.approve(reply), "Europe/Berlin").reply_to == parent
+
+
+def test_delete_checks_first_and_leaves_the_queue_entry_when_it_refuses(intake, valid_form, moderator):
+    parent = post(intake, valid_form)
+    moderator.reply(parent, "Danke!")
+    with pytest.raises(ModerationError, match="zuerst"):
+        moderator.delete(parent)
+    assert intake.queue.get(parent) is not None  # the old code deleted the entry, then refused
+
+
+def test_a_website_the_build_would_refuse_is_never_written(intake, valid_form, moderator):
+    comment_id = intake.queue.add(  # queued before the intake checked addresses (or by an import)
+        article="beitrag", author="Jana", email=None, url="https://jana.example/mein blog", body="Hallo"
+    )[0]
+    with pytest.raises(ModerationError, match="--strip-links"):
+        moderator.approve(comment_id)
+    assert not list(moderator.comments_dir.glob(f"*/{comment_id}.md"))
+    assert parse_comment_file(moderator.approve(comment_id, strip=True), "Europe/Berlin").website is None
+
+
+def test_a_file_that_cannot_be_written_approves_nothing(intake, valid_form, moderator):
+    comment_id = post(intake, valid_form)
+    shutil.rmtree(moderator.comments_dir / "beitrag")
+    (moderator.comments_dir / "beitrag").write_text("kein Ordner", encoding="utf-8")
+    with pytest.raises(ModerationError, match="nichts wurde freigeschaltet"):
+        moderator.approve(comment_id)
+    assert intake.queue.get(comment_id).status == "pending"
+
+
+def test_a_locked_queue_is_one_german_message_and_nothing_is_written(intake, valid_form, moderator):
+    comment_id = post(intake, valid_form)
+    locked = Moderator(CommentQueue(intake.config.db_path, timeout=0.2), moderator.comments_dir, "Europe/Berlin")
+    holder = sqlite3.connect(intake.config.db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the intake (or another task) is writing
+    try:
+        with pytest.raises(QueueError, match="gesperrt"):
+            locked.approve(comment_id)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not list(moderator.comments_dir.glob(f"*/{comment_id}.md"))
+    assert intake.queue.get(comment_id).status == "pending"
