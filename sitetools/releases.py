@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 MARKER = ".sitetools-release"
+RELEASES_SUFFIX = ".releases"
 SITE = "site"
 STAGING_PREFIX = ".neu-"
 LINK_PREFIX = ".{name}.link-"  # a symlink prepared beside the target, renamed over it
@@ -40,7 +41,7 @@ class TargetRefused(ValueError):
 
 def releases_dir(target: Path) -> Path:
     """The folder beside target that holds its releases: ``<name>.releases``."""
-    return target.parent / f"{target.name}.releases"
+    return target.parent / f"{target.name}{RELEASES_SUFFIX}"
 
 
 def _place(target: Path) -> Path:
@@ -63,10 +64,10 @@ def _home_dirs() -> set[Path]:
 def check_target(target: Path, project: Path | None = None, content: Path | None = None, adopt: bool = False) -> None:
     """Raise TargetRefused unless target is a place where a release may be switched in.
 
-    Refused: ``/`` and the folders right below it, a home directory or a folder holding one, a
-    folder holding the project or its content, a folder inside the content, a folder with sources,
-    a file, and a non-empty directory without the marker (unless adopt, for a folder the project
-    owns such as output/).
+    Refused: ``/`` and the folders right below it, a release of any target or anything inside a
+    ``*.releases`` folder, a home directory or a folder holding one, a folder holding the project or
+    its content, a folder inside the content, a folder with sources, a file, and a non-empty
+    directory without the marker (unless adopt, for a folder the project owns such as output/).
     """
     place = _place(target)
     sources = [Path(p).resolve() for p in (project, content) if p]
@@ -86,6 +87,10 @@ def _refusal(place: Path, sources: list[Path], content: Path | None, adopt: bool
         return "Das ist das Wurzelverzeichnis des Systems."
     if place.parent == Path(place.anchor):
         return "Das ist ein Systemordner direkt unter dem Wurzelverzeichnis."
+    releases = next((p for p in (place, *place.parents) if p.name.endswith(RELEASES_SUFFIX)), None)
+    if releases or _is_release(place):
+        where = f"ist oder liegt in {releases}, der Ablage der Stände" if releases else "ist ein Stand"
+        return f"Der Ordner {where} einer Veröffentlichung; veröffentlichen Sie in deren Ziel, nie in einen Stand."
     for home in _home_dirs():
         if home.is_relative_to(place):
             return f"Das ist ein Home-Verzeichnis oder enthält eines ({home})."
@@ -111,6 +116,13 @@ def _refusal(place: Path, sources: list[Path], content: Path | None, adopt: bool
         f"dieses Blogs, legen Sie darin die leere Datei {MARKER} an: Er wird dann als bisheriger "
         f"Stand nach {releases_dir(place)} verschoben, nicht gelöscht."
     )
+
+
+def _is_release(place: Path) -> bool:
+    """A release wrapper (marker and site/) or the site/ folder of one, wherever it was moved to."""
+    if place.name == SITE and (place.parent / MARKER).is_file():
+        return True
+    return (place / MARKER).is_file() and (place / SITE).is_dir()
 
 
 def _stamp(moment: datetime) -> str:

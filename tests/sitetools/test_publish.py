@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -121,6 +122,26 @@ def test_symlink_mode_never_leaves_a_dangling_link_or_touches_the_old_release(pr
     assert (live / "erster-beitrag/index.html").is_file()
     with pytest.raises(Exit, match="keinen älteren Stand"):
         tasks.publish(context, rollback=True)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        lambda release: release,
+        lambda release: release / "site",
+        lambda release: release.parent / "neu",
+        lambda release: Path(shutil.copytree(release, release.parent.parent / "kopie")),
+    ],
+    ids=["release", "its-site", "new-folder-inside", "moved-copy"],
+)
+def test_a_release_or_anything_in_a_releases_folder_is_never_a_target(project, monkeypatch, context, target):
+    site_a = project / "pub" / "a"
+    [build_release(site_a, write_page, keep=5) for _ in range(2)]
+    chosen = target(list_releases(site_a)[0])
+    before = tree(project / "pub"), os.readlink(site_a)
+    with pytest.raises(Exit, match="nie in einen Stand"):
+        publish(context, monkeypatch, PUBLISH_DIR=str(chosen))
+    assert (tree(project / "pub"), os.readlink(site_a)) == before  # site A keeps its link and its rollback
 
 
 def test_old_releases_are_pruned_to_the_setting(project, monkeypatch, context):
