@@ -703,7 +703,6 @@ class WordPressImport:
     def queue_pending(self, queue) -> None:
         """Put the pending comments into the moderation queue with their WordPress date (it drops repeats)."""
         for entry in self.pending:
-            entry = {k: v for k, v in entry.items() if k != "created"}  # until the queue takes a date
             _, duplicate = queue.add(email=None, **entry)
             if duplicate:
                 self.summary.counts["pending"] -= 1
