@@ -6,24 +6,46 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sitetools.findings import BuildReport, Finding
 from sitetools.releases import build_release
 
 logger = logging.getLogger(__name__)
 
 
 class BuildError(RuntimeError):
-    """Pelican exited with an error, or a finished build was rejected; the message says what to do."""
+    """Pelican exited with an error, or a finished build was rejected; the message says what to do.
+
+    findings holds what the build reported (file, line and text of each error), where known.
+    """
+
+    def __init__(self, message: str, findings: list[Finding] | None = None) -> None:
+        super().__init__(message)
+        self.findings = findings or []
 
 
-def run_pelican(content: Path, settings_file: Path, output: Path, *extra: str) -> None:
-    """Run Pelican in a child process with errors fatal; raise BuildError if it fails."""
+def run_pelican(
+    content: Path, settings_file: Path, output: Path, *extra: str, check_links: Sequence[str] | None = None
+) -> BuildReport:
+    """Run Pelican in a child process with errors fatal (see sitetools.pelican_run); what it reported.
+
+    Every problem is printed as one German line while it builds, then the German summary. Raises
+    BuildError, with the findings, when the build fails or (check_links: the paths the link check
+    skips, see build_into) has a broken link.
+    """
+    project = Path(__file__).resolve().parent.parent
+    handle, name = tempfile.mkstemp(prefix="kmu-build-", suffix=".json")
+    os.close(handle)
+    report = Path(name)
     command = [
         sys.executable,
         "-m",
-        "pelican",
+        "sitetools.pelican_run",
+        str(report),
+        *_link_options(check_links),
         str(content),
         "-s",
         str(settings_file),
@@ -33,21 +55,44 @@ def run_pelican(content: Path, settings_file: Path, output: Path, *extra: str) -
         "errors",
         *extra,
     ]
-    env = dict(os.environ)
-    if not sys.stdout.isatty():
-        env.setdefault("COLUMNS", "200")  # rich would cut file paths in messages at 80 columns
-    result = subprocess.run(command, check=False, env=env)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")])))
+    try:
+        result = subprocess.run(command, check=False, env=env)
+        built = BuildReport.load(report)
+    finally:
+        report.unlink(missing_ok=True)
     if result.returncode != 0:
-        raise BuildError(f"Pelican ist mit Code {result.returncode} abgebrochen; siehe die Meldungen oben.")
+        errors = sum(1 for f in built.findings if f.severity == "error")
+        what = f"{errors} Fehler" if errors else f"Pelican ist mit Code {result.returncode} abgebrochen"
+        raise BuildError(f"{what} (siehe oben)", built.findings)
+    return built
+
+
+def _link_options(check_links: Sequence[str] | None) -> list[str]:
+    """sitetools.pelican_run's options for the link check (none without it)."""
+    if check_links is None:
+        return []
+    return ["--check-links", *(part for path in check_links for part in ("--link-ignore", path))]
 
 
 def build_into(
-    content: Path, settings_file: Path, site: Path, *extra: str, finish: Callable[[Path], None] | None = None
-) -> None:
-    """Build into the folder site, then run finish(site), which may add files or raise BuildError to reject it."""
-    run_pelican(content, settings_file, site, *extra)
+    content: Path,
+    settings_file: Path,
+    site: Path,
+    *extra: str,
+    finish: Callable[[Path], None] | None = None,
+    check_links: Sequence[str] | None = None,
+) -> BuildReport:
+    """Build into the folder site, then run finish(site), which may add files or raise BuildError to reject it.
+
+    With check_links (the URL paths a program answers, e.g. ["/kommentare/"]), a broken internal link
+    rejects the build too, named by Markdown file and line.
+    Returns what the build reported.
+    """
+    built = run_pelican(content, settings_file, site, *extra, check_links=check_links)
     if finish:
         finish(site)
+    return built
 
 
 def build_atomically(
@@ -59,6 +104,7 @@ def build_atomically(
     keep: int = 2,
     project: Path | None = None,
     adopt: bool = False,
+    check_links: Sequence[str] | None = None,
 ) -> Path:
     """Build into a new release beside target and switch target to it; on any failure target stays as it was.
 
@@ -66,6 +112,6 @@ def build_atomically(
     """
 
     def build(site: Path) -> None:
-        build_into(content, settings_file, site, *extra, finish=finish)
+        build_into(content, settings_file, site, *extra, finish=finish, check_links=check_links)
 
     return build_release(Path(target), build, keep, project=project, content=content, adopt=adopt)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import errno
 import functools
+import html
 import logging
 import mimetypes
 import posixpath
+import re
 import socket
 from collections.abc import Callable, Iterable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote
+
+from sitetools.findings import BuildReport, Finding
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +71,14 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml",
                  ".js": "text/javascript", ".css": "text/css", ".json": "application/json"}  # fmt: skip
 
 
-def site_app(directory: Path, intake: Callable | None = None, mount: str | None = None) -> Callable:
+def site_app(
+    directory: Path, intake: Callable | None = None, mount: str | None = None, status: PreviewStatus | None = None
+) -> Callable:
     """A WSGI app serving a built site (with its 404 page) and, under mount, the comment intake.
 
     mount is the intake's URL path (from COMMENTS["intake_path"]); without it, the one the intake
-    itself was configured with (its config.mount).
+    itself was configured with (its config.mount). With status (the live-reload preview), every
+    HTML page carries the panel of the last build.
     """
     if intake and mount is None:
         config = getattr(intake, "config", None)
@@ -84,11 +91,24 @@ def site_app(directory: Path, intake: Callable | None = None, mount: str | None 
         method = environ.get("REQUEST_METHOD", "GET")
         if intake and path.startswith(mount.rstrip("/")) and (method not in ("GET", "HEAD") or "/api/" in path):
             return intake(environ, start_response)
-        status, headers, body = _static(directory, path)
-        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        status_line, headers, body = _static(directory, path)
+        if status is not None and any(value.startswith("text/html") for _, value in headers):
+            if status_line.startswith("404") and not (directory / "404.html").is_file():
+                body = NO_SITE_YET
+            body = inject_panel(body, status.panel(_page_of(path)))
+            headers = [(k, v) for k, v in headers if k != "Cache-Control"] + [("Cache-Control", "no-store")]
+        start_response(status_line, [*headers, ("Content-Length", str(len(body)))])
         return [b"" if method == "HEAD" else body]
 
     return app
+
+
+def _page_of(path: str) -> str:
+    """The output page a URL path stands for: "/a/" -> "a/index.html"."""
+    relative = posixpath.normpath(unquote(path)).lstrip("/")
+    if relative in ("", "."):
+        return "index.html"
+    return relative if relative.endswith(".html") else f"{relative}/index.html"
 
 
 def _static(directory: Path, path: str) -> tuple[str, list[tuple[str, str]], bytes]:
@@ -135,7 +155,16 @@ def livereload_server(app: Callable | None = None):
     warnings and errors still show.
     """
     from livereload import Server
-    from livereload.handlers import StaticFileHandler
+    from livereload.handlers import LiveReloadHandler, StaticFileHandler
+    from livereload.watcher import Watcher
+    from tornado.ioloop import PeriodicCallback
+
+    class QuickWatcher(Watcher):
+        """livereload's polling watcher, four times a second instead of every 0.8 s."""
+
+        def start(self, callback) -> bool:
+            PeriodicCallback(callback, WATCH_INTERVAL_MS).start()
+            return True
 
     class SiteStaticFileHandler(StaticFileHandler):
         def write_error(self, status_code: int, **kwargs) -> None:
@@ -148,6 +177,102 @@ def livereload_server(app: Callable | None = None):
 
     logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # one line per request, with the client address
-    server = Server(app=app)
+    # livereload skips the reload of a change within 3 s of the last one: a quick fix would stay unseen
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    server = Server(app=app, watcher=QuickWatcher())
     server.SFH = SiteStaticFileHandler
     return server
+
+
+PANEL_STYLE = """
+#vorschau-meldung{all:initial;display:block;box-sizing:border-box;margin:0;padding:1rem 1.25rem;
+font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;background:#fdecea;
+border-bottom:4px solid #b3261e;overflow-wrap:anywhere}
+#vorschau-meldung *{all:revert;box-sizing:border-box;font:inherit;color:inherit}
+#vorschau-meldung>strong:first-child{display:block;font-size:1.15rem;font-weight:700;color:#8c1d18}
+#vorschau-meldung p{margin:.35rem 0}
+#vorschau-meldung ul{margin:.5rem 0 0;padding:0 0 0 1.2rem}
+#vorschau-meldung li{margin:.3rem 0}
+#vorschau-meldung code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.95em;
+font-weight:700}
+#vorschau-meldung.hinweise{background:#f3f1ea;border-bottom:2px solid #8a7f5c;padding:.5rem 1.25rem;font-size:.9rem}
+#vorschau-meldung.hinweise>strong:first-child{font-size:1rem;color:#5a4e2a}
+@media (prefers-color-scheme:dark){
+#vorschau-meldung{color:#f4dedc;background:#3b1715;border-bottom-color:#f2b8b5}
+#vorschau-meldung>strong:first-child{color:#ffb4ab}
+#vorschau-meldung.hinweise{color:#e8e2d0;background:#2a2720;border-bottom-color:#b9ad86}
+#vorschau-meldung.hinweise>strong:first-child{color:#e6d9a8}}
+"""
+WATCH_INTERVAL_MS = 250  # how often the preview looks for changed files
+BODY_RE = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+NO_SITE_YET = (
+    b'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+    b'<meta name="viewport" content="width=device-width, initial-scale=1"><title>Vorschau</title></head>'
+    b"<body><main><h1>Noch keine fehlerfreie Fassung</h1><p>Sobald der Bau gelingt, erscheint hier die Website.</p>"
+    b"</main></body></html>"
+)
+
+
+class PreviewStatus:
+    """What the last preview build said; the preview server shows it in every page it serves.
+
+    errors: why the last build was rejected (the site served is the one before it); findings: the
+    softer findings of the last build, keyed by nothing, shown per page (of its own source file).
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[Finding] = []
+        self.findings: list[Finding] = []
+        self.sources: dict[str, str] = {}  # output page -> Markdown file, from the last good build
+
+    def succeeded(self, report: BuildReport) -> None:
+        """A build was switched in: no panel but the findings of each page's own source."""
+        self.errors = []
+        self.findings = [f for f in report.findings if f.severity != "error"]
+        self.sources = dict(report.pages)
+
+    def failed(self, findings: list[Finding], message: str) -> None:
+        """A build was rejected: its errors (or, when it named none, message) until the next good one."""
+        errors = [f for f in findings if f.severity == "error"]
+        self.errors = errors or [Finding("", "error", message)]
+
+    def panel(self, page: str) -> bytes:
+        """The HTML panel for the output page page ("a/index.html"), or b"" when there is nothing to say."""
+        if self.errors:
+            items = "".join(f"<li>{_where(f)}{html.escape(f.text)}</li>" for f in self.errors)
+            count = "ein Fehler" if len(self.errors) == 1 else f"{len(self.errors)} Fehler"
+            body = (
+                f"<strong>Der letzte Bau wurde abgelehnt: {count}</strong>"
+                "<p>Sie sehen noch die letzte fehlerfreie Fassung. Beheben Sie den Fehler und speichern Sie; "
+                "die Seite lädt dann von selbst neu.</p>"
+                f"<ul>{items}</ul>"
+            )
+            return _panel("fehler", body, "alert")
+        source = self.sources.get(page)
+        own = [f for f in self.findings if source and f.path == source]
+        if not own:
+            return b""
+        items = "".join(f"<li>{f'Zeile {f.line}: ' if f.line else ''}{html.escape(f.text)}</li>" for f in own)
+        count = "1 Hinweis" if len(own) == 1 else f"{len(own)} Hinweise"
+        return _panel("hinweise", f"<strong>{count} zu dieser Seite</strong><ul>{items}</ul>", "status")
+
+
+def _where(finding: Finding) -> str:
+    return f"<code>{html.escape(finding.where)}</code>: " if finding.where else ""
+
+
+def _panel(kind: str, body: str, role: str) -> bytes:
+    return (
+        f'<style>{PANEL_STYLE}</style><section id="vorschau-meldung" class="{kind}" role="{role}" '
+        f'aria-label="Meldung der Vorschau">{body}</section>'
+    ).encode()
+
+
+def inject_panel(page: bytes, panel: bytes) -> bytes:
+    """page with panel at the start of its body (or in front, for a page without one)."""
+    if not panel:
+        return page
+    match = BODY_RE.search(page)
+    if not match:
+        return panel + page
+    return page[: match.end()] + panel + page[match.end() :]

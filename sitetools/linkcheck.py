@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -34,6 +34,7 @@ class BrokenLink:
     page: str
     target: str
     reason: str
+    tag: str = "a"  # the element: a, img, link, script, ...
 
     def __str__(self) -> str:
         return f"{self.page}: {self.target} ({self.reason})"
@@ -136,7 +137,7 @@ def check_links(
         if parts.scheme or url.startswith("//"):
             problem = _check_external(url)
             if problem:
-                broken.append(BrokenLink(page, url, problem))
+                broken.append(BrokenLink(page, url, problem, link.tag))
             continue
         if not parts.path:
             target = page
@@ -146,9 +147,9 @@ def check_links(
                 continue
             target = None if relative is None else index.resolve(relative, parts.path.endswith("/"))
         if target is None:
-            broken.append(BrokenLink(page, url, "Datei fehlt"))
+            broken.append(BrokenLink(page, url, "Datei fehlt", link.tag))
         elif parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in index.ids.get(target, ()):
-            broken.append(BrokenLink(page, url, f"kein Anker „{unquote(parts.fragment)}“ in {target}"))
+            broken.append(BrokenLink(page, url, f"kein Anker „{unquote(parts.fragment)}“ in {target}", link.tag))
     return broken
 
 
@@ -169,3 +170,58 @@ def check_site(output: Path, site_url: str = "", ignore: Iterable[str] = ()) -> 
     for page in pages:
         broken += check_links(index, page, links[page], own_prefix, prefixes)
     return broken
+
+
+def _line_with(source: Path, needles: Iterable[str]) -> int | None:
+    """The first line of a Markdown file below its metadata that holds one of needles (in that order)."""
+    try:
+        lines = source.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return None
+    body = next((i for i, text in enumerate(lines) if not text.strip()), 0)
+    for needle in needles:
+        for number, text in enumerate(lines[body:], start=body + 1):
+            if needle in text:
+                return number
+    return None
+
+
+def _message(link: BrokenLink, source: Path | None, content: Path) -> str:
+    """German: what is wrong with the link and how to write it instead."""
+    path = urlsplit(link.target).path
+    if link.tag == "img" and path and not path.startswith("/") and not urlsplit(link.target).scheme:
+        if (content / path).is_file() or (source and (source.parent / path).is_file()):
+            return (f"Bild „{link.target}“ wird so nicht gefunden: schreiben Sie {{static}}/{path.lstrip('./')} "
+                    "(Pfad relativ zu content/).")  # fmt: skip
+        return f"Bild „{link.target}“ gibt es nicht: prüfen Sie den Dateinamen (Bilder liegen in content/images/)."
+    what = "Bild" if link.tag == "img" else "Link"
+    return f"{what} „{link.target}“ führt ins Leere ({link.reason})."
+
+
+def locate(broken: Iterable[BrokenLink], pages: Mapping[str, str], content: Path) -> list:
+    """Broken links as errors in the Markdown file (and line) behind each page, from pages {output page: source}.
+
+    A link that a source file already accounts for is not repeated for the lists that show its
+    summary (home page, category pages); a page without a source is named itself.
+    """
+    from sitetools.findings import LINK_CHECK, Finding
+
+    project = content.resolve().parent
+    found: dict[tuple[str, str], Finding] = {}
+    orphans = []
+    for link in sorted(broken, key=lambda b: b.tag != "img"):  # an image also linked is named as an image
+        shown = pages.get(link.page)
+        if shown is None:
+            orphans.append(link)
+            continue
+        source = project / shown
+        path = urlsplit(link.target).path
+        line = _line_with(source, [f"]({link.target}", link.target, path] if path else [link.target])
+        where = f"{shown}:{line}" if line else shown
+        found.setdefault((shown, link.target), Finding(where, "error", _message(link, source, content), LINK_CHECK))
+    accounted = {target for _, target in found}
+    for link in orphans:
+        if link.target not in accounted:
+            accounted.add(link.target)
+            found[(link.page, link.target)] = Finding(link.page, "error", _message(link, None, content), LINK_CHECK)
+    return list(found.values())

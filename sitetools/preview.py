@@ -1,18 +1,23 @@
-"""Live-reload builds: Pelican's own content cache, for previews only (never for publishing).
+"""Live-reload builds: checked like `invoke build`, with Pelican's own content cache (never for publishing).
 
-Pelican keeps what its readers made of each source file (keyed on the file's modification time)
-in a cache directory, so a rebuild after one edit reads one file instead of all of them. Its cache
-does not notice a change of settings, plugins or packages, so the cache directory is named after
-a hash of those: a changed pelicanconf.py or plugin starts a fresh cache.
+A preview build runs exactly as the real one (errors fatal, the link check included), so what
+`invoke build` would reject is rejected here too and the last good site stays served. Pelican keeps
+what its readers made of each source file (keyed on the file's modification time) in a cache
+directory, so a rebuild after one edit reads one file instead of all of them. Its cache does not
+notice a change of settings, plugins or packages, so the cache directory is named after a hash of
+those: a changed pelicanconf.py or plugin starts a fresh cache.
 """
 
 from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
-from sitetools.building import build_atomically
+from sitetools.building import run_pelican
+from sitetools.findings import BuildReport
+from sitetools.releases import build_release
 
 
 def cache_key(settings_file: Path) -> str:
@@ -27,9 +32,10 @@ def cache_key(settings_file: Path) -> str:
 
 
 def cache_arguments(settings_file: Path, cache_root: Path) -> list[str]:
-    """Pelican command-line options (quiet but for problems) that use the content cache below cache_root.
+    """Pelican command-line options that use the content cache below cache_root.
 
-    Caches of other settings/plugin versions are removed: they can never be valid again.
+    Caches of other settings/plugin versions are removed: they can never be valid again. (No
+    --quiet: it would hide the errors that must stop the build.)
     """
     cache_dir = cache_root / cache_key(settings_file)
     if cache_root.is_dir():
@@ -37,7 +43,6 @@ def cache_arguments(settings_file: Path, cache_root: Path) -> list[str]:
             if stale != cache_dir:
                 shutil.rmtree(stale, ignore_errors=True)
     return [
-        "--quiet",
         "--cache-path",
         str(cache_dir),
         "-e",
@@ -48,7 +53,20 @@ def cache_arguments(settings_file: Path, cache_root: Path) -> list[str]:
     ]
 
 
-def preview_build(content: Path, settings_file: Path, output: Path, cache_root: Path) -> None:
-    """One live-reload build into output (atomically), reusing the content cache below cache_root."""
+def preview_build(
+    content: Path, settings_file: Path, output: Path, cache_root: Path, link_ignore: Sequence[str] = ()
+) -> BuildReport:
+    """One live-reload build into output (atomically), reusing the content cache below cache_root.
+
+    link_ignore: URL paths the link check skips (see sitetools.building.build_into). Returns what the
+    build reported; raises sitetools.building.BuildError (with its findings) when
+    the build is rejected, and output stays as it was.
+    """
     arguments = cache_arguments(settings_file, cache_root)
-    build_atomically(content, settings_file, output, *arguments, project=settings_file.resolve().parent, adopt=True)
+    reports: list[BuildReport] = []
+
+    def build(site: Path) -> None:
+        reports.append(run_pelican(content, settings_file, site, *arguments, check_links=link_ignore))
+
+    build_release(output, build, keep=2, project=settings_file.resolve().parent, content=content, adopt=True)
+    return reports[0]

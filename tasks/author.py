@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +17,6 @@ from invoke import Exit, task
 
 from sitetools import releases
 from sitetools.building import BuildError, build_atomically, build_into
-from sitetools.linkcheck import check_site
 from sitetools.publishing import copy_headers, placeholder_address, placeholder_pages, rsync_command, unsafe_remote_path
 from sitetools.releases import TargetRefused
 from tasks.project import DEFAULTS, ROOT, Blog, blog, link_check_ignore, pelican_settings
@@ -47,20 +45,12 @@ Schreiben Sie hier …
 """
 
 
-def _finisher(settings: dict, check_links: bool = True) -> Callable[[Path], None]:
-    """What follows Pelican in every build: the hosting headers (publish) and the link check."""
+def _finisher(settings: dict) -> Callable[[Path], None]:
+    """What follows Pelican (and its link check) in every build: the hosting headers, for publishconf."""
 
     def finish(site: Path) -> None:
         if settings.get("PUBLISH_COPY_HEADERS"):
             copy_headers(ROOT / "deploy" / "_headers", site)
-        if not check_links:
-            return
-        broken = check_site(site, settings["ABSOLUTE_SITEURL"], link_check_ignore(settings))
-        if broken:
-            listing = "\n".join(f"  {b}" for b in broken)
-            raise BuildError(
-                f"{len(broken)} kaputte(r) Link(s) in den erzeugten Seiten; bitte im Inhalt korrigieren:\n{listing}"
-            )
 
     return finish
 
@@ -75,15 +65,16 @@ def _build(
             content,
             settings_file,
             target,
-            finish=_finisher(settings, check_links),
+            finish=_finisher(settings),
             keep=keep,
             project=ROOT,
             adopt=adopt,
+            check_links=link_check_ignore(settings) if check_links else None,
         )
     except TargetRefused as exc:
         raise Exit(str(exc)) from exc
     except BuildError as exc:
-        raise Exit(f"Der Build ist fehlgeschlagen, {target} bleibt unverändert. {exc}") from exc
+        raise Exit(f"Der Build ist fehlgeschlagen, {target} bleibt unverändert: {exc}.") from exc
 
 
 @task
@@ -137,33 +128,46 @@ def serve(c, port: int = DEFAULTS["port"], host: str = DEFAULTS["host"]):
 
 @task(help={"port": "Port auf 127.0.0.1 (Standard 8000)", "host": "Adresse, auf der die Vorschau erreichbar ist"})
 def livereload(c, port: int = DEFAULTS["port"], host: str = DEFAULTS["host"]):
-    """Vorschau mit Live-Reload und Kommentar-Annahme: baut neu bei jeder Änderung in content/, theme/, plugins/."""
-    from sitetools.devserver import describe_bind_error, livereload_server, site_app
+    """Vorschau mit Live-Reload und Kommentar-Annahme: baut bei jeder Änderung in content/, theme/, plugins/ neu.
+
+    Lehnt der Bau etwas ab, bleibt die letzte fehlerfreie Fassung zu sehen, und jede Seite zeigt oben
+    die Fehler mit Datei und Zeile, bis sie behoben sind.
+    """
+    from sitetools.devserver import PreviewStatus, describe_bind_error, livereload_server, site_app
     from sitetools.preview import preview_build
     from tasks.comment_tasks import intake_app
     from tasks.project import intake_mount
 
     paths = blog(c)
+    settings = pelican_settings(paths.settings)
+    status = PreviewStatus()
 
     def rebuild_preview() -> None:
-        started = time.perf_counter()
         try:
-            preview_build(paths.content, paths.settings, paths.output, paths.preview_cache)
+            built = preview_build(
+                paths.content, paths.settings, paths.output, paths.preview_cache, link_check_ignore(settings)
+            )
         except BuildError as exc:
-            print(f"Bau fehlgeschlagen, die bisherige Fassung bleibt sichtbar: {exc}", file=sys.stderr)
+            status.failed(exc.findings, str(exc))
+            print(
+                f"Nicht übernommen: {exc}. Die Vorschau zeigt weiter die letzte fehlerfreie Fassung, "
+                "mit den Fehlern oben in jeder Seite.",
+                file=sys.stderr,
+                flush=True,
+            )
         else:
-            print(f"Neu gebaut in {time.perf_counter() - started:.1f} s".replace(".", ","))
+            status.succeeded(built)
 
     _require_free_port(host, port)
     rebuild_preview()
     intake = intake_app(paths.settings, paths.output)
-    mount = intake_mount(pelican_settings(paths.settings))
-    server = livereload_server(site_app(paths.output, intake, mount))  # site + comment intake
+    server = livereload_server(site_app(paths.output, intake, intake_mount(settings), status))
     for watched in (paths.content, ROOT / "theme", ROOT / "plugins", paths.settings):
         server.watch(str(watched), rebuild_preview)
     print(f"Vorschau mit Live-Reload unter http://{host}:{port}/ (Strg+C beendet sie)")
     try:
-        server.serve(host=host, port=port, root=str(paths.output), open_url_delay=None)
+        # debug=False: no restart of the whole preview when a Python file changes, no tracebacks in pages
+        server.serve(host=host, port=port, root=str(paths.output), open_url_delay=None, debug=False)
     except OSError as exc:  # taken while the first build ran
         if exc.errno != errno.EADDRINUSE:
             raise
@@ -172,11 +176,12 @@ def livereload(c, port: int = DEFAULTS["port"], host: str = DEFAULTS["host"]):
 
 @task
 def check(c):
-    """Build the site into a temp dir and list every error and finding of Pelican and the plugins."""
+    """Baut probeweise und nennt jeden Fehler (an dem „invoke build“ abbricht) und Hinweis mit Datei und Zeile."""
     from sitetools.findings import collect_findings, count_line
 
     paths = blog(c)
-    findings = collect_findings(paths.content, paths.settings)
+    ignore = link_check_ignore(pelican_settings(paths.settings))
+    findings = collect_findings(paths.content, paths.settings, link_ignore=ignore)
     for finding in findings:
         print(finding)
     print(count_line(findings))
@@ -184,9 +189,9 @@ def check(c):
         raise Exit("Beheben Sie die Fehler oben: an ihnen bricht auch „invoke build“ ab.", code=1)
 
 
-@task(help={"title": 'the article\'s title, e.g. "Wann sich Social Media lohnt"'})
+@task(help={"title": 'Titel des Artikels, z. B. "Wann sich Social Media lohnt"'})
 def new(c, title: str):
-    """Create a draft article with a German slug and a metadata template (never overwrites)."""
+    """Legt einen Entwurf mit deutscher Adresse (Slug) und allen Kopfzeilen an (überschreibt nie etwas)."""
     from pelican.utils import slugify
 
     paths = blog(c)
@@ -283,9 +288,15 @@ def _publish_with_rsync(paths: Blog, settings: dict, host: str, remote_path: str
     with tempfile.TemporaryDirectory(prefix="kmu-publish-") as staging:
         site = Path(staging) / "site"
         try:
-            build_into(paths.content, paths.publish_settings, site, finish=_finisher(settings))
+            build_into(
+                paths.content,
+                paths.publish_settings,
+                site,
+                finish=_finisher(settings),
+                check_links=link_check_ignore(settings),
+            )
         except BuildError as exc:
-            raise Exit(f"Der Build ist fehlgeschlagen, die Website online bleibt unverändert. {exc}") from exc
+            raise Exit(f"Der Build ist fehlgeschlagen, die Website online bleibt unverändert: {exc}.") from exc
         if subprocess.run(rsync_command(site, host, remote_path), check=False).returncode != 0:
             raise Exit(
                 f"rsync nach {host}:{remote_path} ist fehlgeschlagen; online ist der alte Stand oder ein Teil davon."
@@ -326,10 +337,13 @@ def bench(c, articles: int = 1000, repeats: int = 2):
 
 
 @task(
-    help={"slug": "the article's slug, as in its URL", "explain": "also show score and the shared words of each pick"}
+    help={
+        "slug": "Slug des Artikels, wie in seiner Adresse",
+        "explain": "zu jeder Empfehlung auch Punktzahl und gemeinsame Wörter zeigen",
+    }
 )
 def recommend(c, slug: str, explain: bool = False):
-    """Show an article's reading recommendations (nothing is built); --explain says why each was picked."""
+    """Zeigt die Leseempfehlungen eines Artikels (ohne zu bauen); --explain sagt, warum jede gewählt wurde."""
     from recommendations.explain import UnknownArticle, read_articles, report
 
     try:
@@ -341,15 +355,15 @@ def recommend(c, slug: str, explain: bool = False):
 
 @task(
     help={
-        "export": "the WordPress export file (Werkzeuge → Daten exportieren), e.g. export.xml",
-        "uploads": "a copy of the old wp-content/uploads folder, for the images",
-        "dry_run": "only report what would be imported, write nothing",
-        "force": "replace files that an earlier import wrote",
-        "content": "content folder to import into (default content/)",
+        "export": "die Export-Datei aus WordPress (Werkzeuge → Daten exportieren), z. B. export.xml",
+        "uploads": "eine Kopie des alten Ordners wp-content/uploads, für die Bilder",
+        "dry_run": "nur berichten, was übernommen würde, nichts schreiben",
+        "force": "Dateien ersetzen, die ein früherer Import geschrieben hat",
+        "content": "Inhaltsordner, in den importiert wird (Standard content/)",
     }
 )
 def import_wordpress(c, export: str, uploads: str = "", dry_run: bool = False, force: bool = False, content: str = ""):
-    """Move a WordPress export into content/: posts, pages, images, comments, pingbacks and old URLs."""
+    """Übernimmt einen WordPress-Export nach content/: Beiträge, Seiten, Bilder, Kommentare, alte Adressen."""
     from comments.intake import config_from_settings
     from comments.queue import CommentQueue
 

@@ -21,6 +21,7 @@ from plugins.pluginkit import (
     write_atomic,
 )
 
+from .answers import write_answer_shell
 from .model import Comment, CommentFileError, parse_comment_file
 from .render import CommentRenderer
 
@@ -231,6 +232,7 @@ def write_intake_files(generator, writer) -> None:
         generator.context,
         relative_urls=generator.settings["RELATIVE_URLS"],
     )
+    write_answer_shell(generator, writer, options["intake_path"])
     write_manifest(generator)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -84,8 +85,13 @@ def check_lead_image(obj: Content, static_content: dict) -> Iterator[Problem]:
         )
 
 
-def check_body_images(obj: Content) -> Iterator[Problem]:
-    """Images in the text need {static} (relative paths break under pretty URLs) and alt text."""
+def check_body_images(obj: Content, static_content: dict) -> Iterator[Problem]:
+    """Images in the text need {static} (relative paths break under pretty URLs) and alt text.
+
+    A relative path that does not lead to an image from the page's address is an error (the link
+    check of `invoke build` would refuse it); one that happens to work is a finding.
+    """
+    static_urls = {static.url for static in static_content.values()}
     for tag in IMG_RE.findall(obj._content or ""):
         attrs = {m["name"].lower(): unescape(m["value"]) for m in ATTR_RE.finditer(tag)}
         src = attrs.get("src", "")
@@ -93,13 +99,17 @@ def check_body_images(obj: Content) -> Iterator[Problem]:
             obj.source_path, src, in_body=True
         )
         if src and not (src.startswith(("{", "|", "/", "#", "data:")) or ABSOLUTE_RE.match(src)):
-            yield _problem(  # a finding: the link check of `invoke build` refuses the broken image anyway
-                obj,
-                line,
-                "finding",
-                f"Bild „{src}“ wird so nicht gefunden: schreiben Sie {{static}}/{src.lstrip('./')} "
-                "(Pfad relativ zu content/).",
-            )
+            path = unquote(urlparse(src).path)
+            reached = posixpath.normpath(posixpath.join(posixpath.dirname(obj.url or ""), path))
+            written = posixpath.normpath(path).lstrip("./")
+            if written in static_content or reached in static_urls:
+                text = (
+                    f"Bild „{src}“ wird so nicht gefunden: schreiben Sie {{static}}/{written} "
+                    "(Pfad relativ zu content/)."
+                )
+            else:
+                text = f"Bild „{src}“ gibt es nicht: prüfen Sie den Dateinamen (Bilder liegen in content/images/)."
+            yield _problem(obj, line, "finding" if reached in static_urls else "error", text)
         if not attrs.get("alt", "").strip():
             yield _problem(
                 obj, line, "finding", f"Bild „{src}“ hat keinen Alternativtext: beschreiben Sie ihn in ![…](…)."

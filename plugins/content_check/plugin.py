@@ -180,7 +180,7 @@ class ContentCheck:
             else:
                 problems += checks.check_future(obj, now)
             if obj.save_as:
-                problems += checks.check_body_images(obj)
+                problems += checks.check_body_images(obj, static_content)
                 problems += checks.check_links(obj, unwritten, self.left_out)
         problems += checks.check_duplicates(obj for obj in objects if obj.status != "draft")
         if not config["log_findings"]:

@@ -39,7 +39,8 @@ def source_lines(path: str, stamp: float) -> tuple[str, ...]:
         return tuple(handle.read().splitlines())
 
 
-def _lines(path: str) -> tuple[str, ...]:
+def source_lines_of(path: str) -> tuple[str, ...]:
+    """The lines of a source file, () when it cannot be read."""
     try:
         return source_lines(path, os.path.getmtime(path))
     except OSError:
@@ -49,7 +50,7 @@ def _lines(path: str) -> tuple[str, ...]:
 def header_line(path: str, key: str) -> int | None:
     """The line of a metadata key in the file's header (only used to point at it), or None."""
     pattern = re.compile(rf"[ ]{{0,3}}{re.escape(key)}\s*:", re.IGNORECASE)
-    for number, text in enumerate(_lines(path), start=1):
+    for number, text in enumerate(source_lines_of(path), start=1):
         if text.strip() in HEADER_END:
             if number == 1 and text.strip() == "---":
                 continue  # a YAML-style header starts with ---
@@ -64,12 +65,12 @@ def key_as_written(path: str, key: str) -> str:
     line = header_line(path, key)
     if line is None:
         return key
-    return _lines(path)[line - 1].split(":", 1)[0].strip()
+    return source_lines_of(path)[line - 1].split(":", 1)[0].strip()
 
 
 def first_line_with(path: str, needle: str, in_body: bool = False) -> int | None:
     """The first line that contains needle (below the metadata header if in_body), or None."""
-    lines = _lines(path)
+    lines = source_lines_of(path)
     start = 0
     if in_body:
         start = next((i for i, text in enumerate(lines) if i and text.strip() in HEADER_END), len(lines))

@@ -10,6 +10,7 @@ What it finds travels with the metadata (``REPORT_KEY``), so it survives Pelican
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -17,9 +18,26 @@ from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import pelican_open
 
 from .dates import DateError, parse_date
-from .problems import Problem, header_line, key_as_written, shown_path
+from .problems import Problem, header_line, key_as_written, shown_path, source_lines_of
 
 REPORT_KEY = "content_check_report"
+# How Python-Markdown's meta extension (Pelican's Markdown reader) reads the header, line by line:
+# it stops at the first line that is none of these, and that line and all below become text.
+META_RE = re.compile(r"[ ]{0,3}[A-Za-z0-9_-]+:")
+META_MORE_RE = re.compile(r"[ ]{4,}\S")
+META_FENCE_RE = re.compile(r"(?:-{3}|\.{3})(?:\s.*)?")
+# A line that an author meant as metadata: a name (umlauts, spaces) and a colon, then a value.
+LOOKS_LIKE_META_RE = re.compile(r"[ ]{0,3}(?P<key>[^\W\d_][\w -]{0,40}?)\s*:(?:\s.*)?")
+# German names for keys the site reads (lower case): "Schlagwörter" is meant as "Tags".
+GERMAN_KEYS = {
+    "titel": "title", "datum": "date", "geändert": "modified", "aktualisiert": "modified",
+    "schlagwörter": "tags", "schlagworte": "tags", "stichwörter": "tags", "stichworte": "tags",
+    "kategorie": "category", "rubrik": "category", "autor": "author", "autorin": "author",
+    "autoren": "authors", "zusammenfassung": "summary", "kurzfassung": "summary", "beschreibung": "summary",
+    "bild": "image", "titelbild": "image", "alternativtext": "image_alt", "bildnachweis": "image_credit",
+    "empfehlungen": "recommendations", "leseempfehlungen": "recommendations", "kommentare": "comments",
+    "sprache": "lang", "vorlage": "template", "adresse": "slug",
+}  # fmt: skip
 DATE_KEYS = ("date", "modified")
 # Metadata Pelican itself reads (docs: "File metadata").
 PELICAN_METADATA_KEYS = frozenset(
@@ -49,13 +67,37 @@ def known_keys(settings: dict) -> frozenset[str]:
 
 def unknown_key_text(written: str, known: frozenset[str]) -> str:
     """German message for an unknown key, with the closest known key as a suggestion."""
-    guess = difflib.get_close_matches(written.lower(), sorted(known), n=1, cutoff=0.6)
+    german = written.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    meant = [key for name, key in GERMAN_KEYS.items() if written.lower() == name or german == _ascii(name)]
+    guess = [key for key in meant if key in known] or difflib.get_close_matches(
+        written.lower(), sorted(known), n=1, cutoff=0.6
+    )
     if guess:
         return f"Unbekanntes Feld „{written}“ – meinten Sie „{guess[0].capitalize()}“?"
     return (
         f"Unbekanntes Feld „{written}“: weder Pelican noch Theme oder Plugins lesen es. "
         "Tippfehler? Eigene Felder gehören in EXTRA_METADATA_KEYS (pelicanconf.py)."
     )
+
+
+def _ascii(name: str) -> str:
+    return name.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+
+
+def unread_header_line(lines: tuple[str, ...], keys_read: int) -> tuple[int, str] | None:
+    """(line number, key) of a header line that looks like `Key: value` but ended the header unread.
+
+    Only after at least one key was read: a file without a header has no such line.
+    """
+    start = 1 if lines and META_FENCE_RE.fullmatch(lines[0]) else 0
+    for number, text in enumerate(lines[start:], start=start + 1):
+        if not text.strip() or META_FENCE_RE.fullmatch(text):
+            return None
+        if META_RE.match(text) or (META_MORE_RE.match(text) and number > start + 1):
+            continue
+        match = LOOKS_LIKE_META_RE.fullmatch(text)
+        return (number, match["key"].strip()) if match and keys_read else None
+    return None
 
 
 def unreadable(path: str, settings: dict, text: str, line: int | None = 1) -> tuple[None, dict]:
@@ -101,6 +143,13 @@ class CheckedReading:
             problems = self._problems
         finally:
             self._problems = None
+        unread = unread_header_line(source_lines_of(source_path), len(metadata))
+        if unread:
+            line, key = unread
+            text = unknown_key_text(key, known_keys(self.settings)) + (
+                " Hier endet für Pelican der Kopf der Datei: alles darunter stünde als Text im Artikel."
+            )
+            problems.append(Problem(shown_path(source_path, self.settings), line, "error", text))
         if metadata.get("status") == "skip":
             problems = []  # the author keeps this file out on purpose
         metadata[REPORT_KEY] = ReadReport(source_path, problems)

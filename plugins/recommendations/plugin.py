@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import time
@@ -46,6 +47,10 @@ TYPES: dict[str, tuple[type, ...]] = {
     "summary_length": (int,),
 }
 METADATA_KEY = "recommendations"
+ADVICE = (  # what to write instead of an unknown slug when none is close
+    "; nennen Sie den Slug eines veröffentlichten Artikels (klein geschrieben, wie in seiner URL) oder einen "
+    "externen Link als „Titel <https://…>“."
+)
 # One entry of `Recommendations:`: an external "Titel <https://…>" or a slug (lower case, as Pelican makes them).
 ENTRY_RE = re.compile(
     r"\s*(?:(?P<slug>[a-z0-9][a-z0-9_.-]*)|(?P<title>[^<>]*?)\s*<(?P<url>[^<>]*)>|(?P<invalid>[^,]*?))\s*(?:,|$)"
@@ -154,6 +159,20 @@ def source_name(article, settings: dict) -> str:
         return str(path)
 
 
+def header_line_suffix(path: str) -> str:
+    """The line of `Recommendations:` in a source file's header as ":7", or "" when it cannot be found."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    break
+                if line.lower().startswith(f"{METADATA_KEY}:"):
+                    return f":{number}"
+    except (OSError, UnicodeDecodeError):
+        pass
+    return ""
+
+
 class Recommender:
     """Attaches article.recommendations to every published article of one build."""
 
@@ -169,7 +188,7 @@ class Recommender:
         value = article.metadata.get(METADATA_KEY)
         if not value:
             return []
-        where = source_name(article, self.settings)
+        where = source_name(article, self.settings) + header_line_suffix(article.source_path)
         picks: list[Recommendation] = []
         seen: set[str] = set()
         for kind, entry in parse_entries(value):
@@ -189,16 +208,21 @@ class Recommender:
             problem = self._slug_problem(article, entry) if kind == "slug" else "das ist weder ein Slug noch ein Link"
             if problem:
                 logger.error(
-                    "recommendations: %s: „Recommendations:“ nennt „%s“, %s; nennen Sie den Slug eines "
-                    "veröffentlichten Artikels (klein geschrieben, wie in seiner URL) oder einen externen Link "
-                    "als „Titel <https://…>“",
-                    where, entry, problem,
+                    "recommendations: %s: „Recommendations:“ nennt „%s“, %s%s",
+                    where, entry, problem, self._close_slug(entry) or ADVICE,
                 )  # fmt: skip
                 continue
             if entry not in seen:
                 seen.add(entry)
                 picks.append(self._internal(self.published[entry]))
         return picks
+
+    def _close_slug(self, slug: str) -> str:
+        """The published slug closest to an unknown one as " – meinten Sie „x“?", or ""."""
+        if slug in self.published or slug in self.unpublished:
+            return ""
+        close = difflib.get_close_matches(slug, sorted(self.published), n=1, cutoff=0.75)
+        return f" – meinten Sie „{close[0]}“?" if close else ""
 
     def _slug_problem(self, article, slug: str) -> str:
         """Why a slug cannot be recommended, or "" when it can."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from helpers import ROOT, run_pelican_cli, write_files
 
@@ -224,7 +226,7 @@ def test_a_draft_self_or_broken_pick_is_logged_as_an_error(tmp_path, caplog, ent
     Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=overrides)).run()
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert len(errors) == 1
-    assert errors[0].startswith("recommendations: content/articles/quelle.md: ")
+    assert re.match(r"recommendations: content/articles/quelle\.md:\d+: ", errors[0])  # file and line
     assert entry.split(" <")[0] in errors[0]
     assert reason in errors[0]
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from bs4 import BeautifulSoup
+from helpers import ROOT, write_files
 from pelican import Pelican
 from pelican.settings import read_settings
 
@@ -117,10 +118,88 @@ def test_preview_serves_the_site_its_404_page_and_rebuilds_after_an_edit(preview
 
     article = next((preview.content / "articles").glob("*.md"))
     text = article.read_text(encoding="utf-8")
-    title = next(line for line in text.splitlines() if line.startswith("Title: "))
-    article.write_text(text.replace(title, "Title: Frisch bearbeitet und neu gebaut", 1), encoding="utf-8")
-    wait_for(lambda: "Frisch bearbeitet" in fetch(preview.base + "/")[1], "the edit did not show", preview.server)
+    summary = next(line for line in text.splitlines() if line.startswith("Summary: "))  # the title names the slug
+    article.write_text(text.replace(summary, "Summary: Frisch bearbeitet und neu gebaut.", 1), encoding="utf-8")
+    pages = (preview.base + "/", preview.base + "/seite/2/")
+    wait_for(lambda: any("Frisch bearbeitet" in fetch(p)[1] for p in pages), "the edit did not show", preview.server)
     assert [p.stat().st_mtime_ns for p in (ROOT / "output").glob("*")] == repository_output
+
+
+PANEL = 'id="vorschau-meldung"'
+CHECKLIST = """\
+Title: Vorschau im Test
+Slug: vorschau-im-test
+Date: 2024-03-05 09:05
+Category: Strategie
+Summary: Ein Artikel nur für diesen Test.
+
+{paragraph}
+
+/// checklist | Bereit?
+- [ ] Ziele stehen fest.
+{end}
+## Fazit
+
+Schluss.
+"""
+
+
+def page_with(url: str, text: str, server: subprocess.Popen) -> str:
+    """The page at url once it contains text."""
+    return wait_for(lambda: text in (page := fetch(url)[1]) and page, f"no {text!r} at {url}", server)
+
+
+def test_a_rejected_build_keeps_the_last_good_page_and_shows_the_error_in_every_page_until_fixed(preview):
+    article = preview.content / "articles" / "vorschau-im-test.md"
+    url = preview.base + "/vorschau-im-test/"
+    article.write_text(CHECKLIST.format(paragraph="Erste Fassung.", end="///\n"), encoding="utf-8")
+    assert PANEL not in page_with(url, "Erste Fassung.", preview.server)
+
+    article.write_text(CHECKLIST.format(paragraph="Kaputte Fassung.", end=""), encoding="utf-8")  # never closed
+    soup = BeautifulSoup(page_with(url, PANEL, preview.server), "html.parser")
+    panel = soup.select_one("#vorschau-meldung")
+    assert "content/articles/vorschau-im-test.md:9" in panel.select_one("code").text
+    assert "wird nicht geschlossen" in panel.text
+    assert "Erste Fassung." in soup.text and "Kaputte Fassung." not in soup.text  # the last good version
+    assert soup.select_one("form.checklist")
+    assert "vorschau-im-test.md" in fetch(preview.base + "/")[1]  # every page shows it
+    assert PANEL not in (preview.output / "vorschau-im-test/index.html").read_text(encoding="utf-8")
+
+    article.write_text(CHECKLIST.format(paragraph="Heile Fassung.", end="///\n"), encoding="utf-8")
+    assert PANEL not in page_with(url, "Heile Fassung.", preview.server)
+    preview.server.terminate()
+    printed = preview.server.communicate(timeout=10)[0]
+    assert "content/articles/vorschau-im-test.md:9: Fehler: der Block „/// checklist | Bereit?“" in printed
+
+
+def test_the_panel_goes_into_html_pages_only_and_names_file_and_line(tmp_path):
+    from sitetools.devserver import PreviewStatus, site_app
+    from sitetools.findings import BuildReport, Finding
+
+    write_files(tmp_path, {"a/index.html": "<!DOCTYPE html><html><body><p>A</p></body></html>", "x.css": "p{}"})
+    status = PreviewStatus()
+    app = site_app(tmp_path, status=status)
+    hint = Finding("content/articles/a.md:3", "finding", "Bild „x.svg“ hat keinen Alternativtext", "c")
+    status.succeeded(BuildReport([hint], "", {"a/index.html": "content/articles/a.md"}))
+    shown = BeautifulSoup(call(app, "/a/"), "html.parser").select_one("#vorschau-meldung.hinweise")
+    assert "Zeile 3: Bild „x.svg“ hat keinen Alternativtext" in shown.text
+    assert "a.md" not in shown.text  # a page without errors never names its file
+    assert PANEL not in call(app, "/")  # a page of another source
+    status.failed([Finding("content/articles/a.md:7", "error", "Block <b>offen</b>", "c")], "1 Fehler")
+    soup = BeautifulSoup(call(app, "/a/"), "html.parser")
+    assert soup.body.contents[0].name == "style"  # at the top of the page
+    assert soup.select_one("#vorschau-meldung.fehler code").text == "content/articles/a.md:7"
+    assert "Block <b>offen</b>" in soup.select_one("#vorschau-meldung").text  # as text
+    assert PANEL in call(app, "/gibt-es-nicht/")  # the 404 answer too
+    assert call(app, "/x.css") == "p{}"
+    status.succeeded(BuildReport())
+    assert PANEL not in call(app, "/a/")
+
+
+def call(app, path: str) -> str:
+    """The body of one GET through a WSGI app."""
+    answer = app({"PATH_INFO": path, "REQUEST_METHOD": "GET"}, lambda status, headers: None)
+    return b"".join(answer).decode("utf-8")
 
 
 @pytest.mark.parametrize("task", ["livereload", "serve"])
