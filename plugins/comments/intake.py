@@ -470,7 +470,7 @@ def config_from_settings(settings: dict, output: Path | None = None) -> IntakeCo
         raise ValueError(f"COMMENTS_RATE_LIMIT must be a whole number (0 turns it off), not {rate_limit!r}") from None
     return IntakeConfig(
         db_path=queue_path(settings),
-        manifest_path=output_file(settings, options["manifest"], 'COMMENTS["manifest"]', output),
+        manifest_path=_manifest_path(settings, options["manifest"], output),
         rate_limit=rate_limit,
         rate_window_seconds=options["rate_window_seconds"],
         max_body_chars=options["max_body_chars"],
@@ -488,6 +488,13 @@ def config_from_settings(settings: dict, output: Path | None = None) -> IntakeCo
         notify=_notifier(settings),
         mount=intake_mount(settings),
     )
+
+
+def _manifest_path(settings: dict, relative: str, output: Path) -> Path:
+    """The manifest below output, checked to stay inside it but not resolved: output/ is a link that every
+    build and publish flips to a new release, and the intake must read the manifest of the current one."""
+    output_file(settings, relative, 'COMMENTS["manifest"]', output)  # PluginSettingsError for a path outside
+    return Path(output) / relative
 
 
 def _notifier(settings: dict) -> Callable[[dict], None] | None:

@@ -195,3 +195,22 @@ def test_200_concurrent_posts_are_200_pending(intake, valid_form):
     assert statuses == [303] * 200
     entries = intake.queue.entries("pending")
     assert len(entries) == 200 and len({e.id for e in entries}) == 200
+
+
+def test_the_intake_follows_output_when_a_build_flips_it_to_a_new_release(tmp_path):
+    from comments.intake import Manifest, config_from_settings
+
+    releases = [tmp_path / "output.releases" / name / "site" / "kommentare" for name in ("alt", "neu")]
+    for folder, slug in zip(releases, ("alt", "neu"), strict=True):
+        folder.mkdir(parents=True)
+        manifest = {"site": "", "articles": {slug: {"url": f"{slug}/", "title": slug, "open": True, "comments": []}}}
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    output = tmp_path / "output"
+    output.symlink_to(releases[0].parent)
+    settings = {"COMMENTS": {}, "PATH": str(tmp_path / "content"), "OUTPUT_PATH": str(output)}
+    manifest = Manifest(config_from_settings(settings, output).manifest_path)
+    assert set(manifest.articles()) == {"alt"}
+    flipped = tmp_path / "output.neu"
+    flipped.symlink_to(releases[1].parent)
+    flipped.replace(output)  # what every build and publish does
+    assert set(manifest.articles()) == {"neu"}
