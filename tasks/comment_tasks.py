@@ -12,8 +12,7 @@ from invoke import Collection, Exit, task
 from tasks.project import ROOT, blog, pelican_settings
 
 LOCK_TIMEOUT = 10  # seconds a moderation step waits for the intake's write lock
-# Live reload (make serve) rebuilds by itself after a change in content/: the next step is the same for both.
-NEXT_STEP = "Die Vorschau (make serve) zeigt das nach dem nächsten Neubau; online geht es mit invoke publish."
+NEXT_STEP = "Nächster Schritt: invoke publish (oder invoke build für die Vorschau unter make serve)."
 
 
 def intake_app(settings_file: Path, output: Path):
@@ -41,7 +40,7 @@ def _moderator(c, readonly: bool = False):
 
         token = setting_from_env(settings, "COMMENTS_TOKEN", None)
         if not token:
-            raise Exit("COMMENTS_REMOTE ist gesetzt, COMMENTS_TOKEN aber nicht: setzen Sie beide (README, Kommentare).")
+            raise Exit("COMMENTS_REMOTE is set but COMMENTS_TOKEN is not; set both (see README, Comments).")
         queue = _run(lambda: RemoteQueue.for_settings(remote, token, settings))  # honours COMMENTS[intake_path]
     else:
         from comments.queue import CommentQueue
@@ -92,29 +91,35 @@ def _line(entry, timezone: str) -> str:
 
 @task(name="list")
 def list_(c):
-    """Zeigt die Kommentare, die auf Freischaltung warten (und die als möglicher Spam zurückgehaltenen)."""
+    """Show the comments waiting for moderation (and those held back as likely spam)."""
     from comments.cleaning import for_terminal
 
     moderator, timezone = _moderator(c, readonly=True), _timezone(c)
     pending, spam = _run(moderator.pending), _run(moderator.held_as_spam)
-    waiting = "1 Kommentar wartet" if len(pending) == 1 else f"{len(pending)} Kommentare warten"
-    print(f"{waiting} auf Freischaltung.")
+    print(f"{len(pending)} Kommentar(e) warten auf Freischaltung.")
     for entry in pending:
         print(_line(entry, timezone))
     if spam:
-        held = "1 Kommentar" if len(spam) == 1 else f"{len(spam)} Kommentare"
-        print(f"\n{held} als möglicher Spam zurückgehalten (nicht in „approve all“):")
+        print(f"\n{len(spam)} Kommentar(e) als möglicher Spam zurückgehalten (nicht in „approve all“):")
         for entry in spam:
             print(_line(entry, timezone) + f"  [{for_terminal(entry.reason)}]")
+    accepted = _run(lambda: moderator.queue.entries("accepted"))
+    if accepted:
+        done = "1 Kommentar" if len(accepted) == 1 else f"{len(accepted)} Kommentare"
+        print(f"\n{done} per Link freigeschaltet, noch nicht geholt (invoke comments.pull):")
+        for entry in accepted:
+            print(_line(entry, timezone))
     if pending or spam:
         print("\nNächster Schritt: invoke comments.show ID, dann invoke comments.approve ID oder comments.reject ID.")
+    elif accepted:
+        print("\nNächster Schritt: invoke comments.pull, dann invoke publish.")
     else:
         print("Nichts zu tun.")
 
 
-@task(help={"comment_id": "die Nummer aus „invoke comments.list“"})
+@task(help={"comment_id": "the id from `invoke comments.list`"})
 def show(c, comment_id):
-    """Zeigt einen wartenden Kommentar vollständig (die E-Mail-Adresse nur hier, nie in content/)."""
+    """Show one waiting comment in full (the e-mail address only here, never in content/)."""
     from comments.cleaning import for_terminal as shown
 
     entry = _run(lambda: _moderator(c, readonly=True).entry(comment_id))
@@ -132,13 +137,13 @@ def show(c, comment_id):
 
 @task(
     help={
-        "comment_id": "die Nummer aus „invoke comments.list“ oder „all“ für alle wartenden (ohne Spam)",
+        "comment_id": "the id from `invoke comments.list`, or `all` for every waiting one (not the spam)",
         "strip_links": "remove every link from the text, drop the website (no Url line), and add a note",
-        "note": 'Hinweis der Moderation unter dem Kommentar, z. B. "Gekürzt"',
+        "note": 'a moderator\'s note shown under the comment, e.g. "Gekürzt"',
     }
 )
 def approve(c, comment_id, strip_links=False, note=None):
-    """Schaltet einen Kommentar frei: schreibt ihn nach content/comments/<artikel>/<id>.md (ohne E-Mail und IP)."""
+    """Approve a comment: write it to content/comments/<article>/<id>.md (no e-mail, no IP)."""
     from comments.moderation import ModerationError
 
     moderator = _moderator(c)
@@ -171,9 +176,9 @@ def approve(c, comment_id, strip_links=False, note=None):
         raise Exit(f"Nicht freigeschaltet: {', '.join(refused)} (die Gründe stehen oben).", code=1)
 
 
-@task(help={"comment_id": "die Nummer aus „invoke comments.list“"})
+@task(help={"comment_id": "the id from `invoke comments.list`"})
 def reject(c, comment_id):
-    """Lehnt einen wartenden Kommentar ab: er wird mit seiner E-Mail-Adresse gelöscht."""
+    """Reject a waiting comment: it is deleted with its e-mail address."""
     from comments.cleaning import for_terminal
 
     entry = _run(lambda: _moderator(c).reject(comment_id))
@@ -181,17 +186,50 @@ def reject(c, comment_id):
     print("Nächster Schritt: invoke comments.list")
 
 
-@task(help={"comment_id": "der Kommentar, auf den Sie antworten", "body": "Ihre Antwort (Markdown)"})
+@task(help={"comment_id": "the comment you answer", "body": "your reply (Markdown)"})
 def reply(c, comment_id, body=""):
-    """Veröffentlicht Ihre Antwort auf einen Kommentar (und schaltet ihn frei, falls er noch wartet)."""
-    path = _run(lambda: _moderator(c).reply(comment_id, body))
+    """Publish your reply to a comment (approves the comment too if it still waits)."""
+    moderator = _moderator(c)
+    path = _run(lambda: moderator.reply(comment_id, body))
     print(f"Antwort gespeichert: {_shown(path)}")
+    if _announce_reply(moderator.queue, comment_id, path.stem, moderator.site_author, body):
+        print("Wer diesen Kommentar abonniert hat, bekommt Ihre Antwort per E-Mail (von der Kommentar-Annahme).")
     print(NEXT_STEP)
 
 
-@task(help={"comment_id": "ein wartender oder ein veröffentlichter Kommentar"})
+def _announce_reply(queue, parent_id: str, reply_id: str, author: str, body: str) -> bool:
+    """Queue the reply mail for the parent's confirmed subscriber (local queue; the remote API on the server)."""
+    from comments import subscriptions
+
+    def announce(db):
+        return subscriptions.announce_reply(db, parent_id=parent_id, reply_id=reply_id, author=author, body=body)
+
+    if not hasattr(queue, "write"):  # COMMENTS_REMOTE: the server's API has no reply notice yet
+        print("Hinweis: Mit COMMENTS_REMOTE gehen keine Antwort-Benachrichtigungen hinaus.", file=sys.stderr)
+        return False
+    return _run(lambda: queue.write(announce))
+
+
+@task
+def pull(c):
+    """Holt die per Link freigeschalteten Kommentare nach content/comments/ (wie comments.approve) und hakt sie ab."""
+    print(f"{pull_comments(c)} Kommentar(e) geholt.")
+    print(NEXT_STEP)
+
+
+def pull_comments(c) -> int:
+    """Write every entry approved on the intake's side (local or COMMENTS_REMOTE) as a file; returns how many."""
+    moderator = _moderator(c)
+    accepted = _run(lambda: moderator.queue.entries("accepted"))
+    for entry in accepted:  # oldest first: a parent before its replies
+        path = _run(lambda entry=entry: moderator.approve(entry.id, note=entry.reason))
+        print(f"Geholt: {entry.id} -> {_shown(path)}")
+    return len(accepted)
+
+
+@task(help={"comment_id": "a waiting or a published comment"})
 def delete(c, comment_id):
-    """Löscht einen Kommentar aus der Warteschlange und, falls veröffentlicht, seine Datei in content/comments/."""
+    """Delete a comment from the queue and, if published, its file in content/comments/."""
     removed = _run(lambda: _moderator(c).delete(comment_id))
     print(f"Gelöscht: {comment_id} ({', '.join(removed)})")
     print(NEXT_STEP)
@@ -222,9 +260,9 @@ def purge(c):
     print(f"Gelöscht: {entries} älter als {config.retention_days} Tage ({detail}).")
 
 
-@task(help={"host": "Adresse, auf der sie lauscht (Standard 127.0.0.1)", "port": "Port (Standard 8001, 0: ein freier)"})
+@task(help={"host": "address to listen on (default 127.0.0.1)", "port": "port (default 8001; 0 picks a free one)"})
 def serve(c, host="127.0.0.1", port=8001):
-    """Startet die Kommentar-Annahme im Vordergrund mit waitress (Strg+C oder SIGTERM beendet sie)."""
+    """Run the comment intake in the foreground under waitress (Ctrl+C or SIGTERM stops it)."""
     from comments.intake import WAITRESS_OPTIONS, IntakeApp, config_from_settings
     from waitress import create_server
 
@@ -247,7 +285,7 @@ def serve(c, host="127.0.0.1", port=8001):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"Kommentar-Annahme läuft auf http://{host}:{server.effective_port}{config.mount} (Strg+C beendet sie)")
+    print(f"Kommentar-Annahme läuft auf http://{host}:{server.effective_port}{config.mount} (Ctrl+C beendet)")
     print(f"Warteschlange: {config.db_path}", flush=True)
     sys.stdout.flush()
     try:
@@ -260,4 +298,4 @@ def serve(c, host="127.0.0.1", port=8001):
     print("Kommentar-Annahme beendet.")
 
 
-namespace = Collection("comments", list_, show, approve, reject, reply, delete, purge, serve)
+namespace = Collection("comments", list_, show, approve, reject, reply, delete, purge, pull, serve)

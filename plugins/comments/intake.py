@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import json
 import logging
 import re
@@ -25,9 +26,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 from plugins.pluginkit import output_file
 
-from .answers import SHELL, AnswerPages, plain_page
+from . import subscriptions
 from .cleaning import WebsiteError, check_website, clean_text
+from .mailer import MailSettings, OutboxWorker, mail_settings
 from .model import SLUG_RE
+from .moderation_pages import MailPages
 from .queue import CommentQueue, QueueError
 from .webmention import (
     FetchLimits,
@@ -70,6 +73,7 @@ STATUS_TEXT = {
     403: "403 Forbidden",
     404: "404 Not Found",
     405: "405 Method Not Allowed",
+    410: "410 Gone",
     413: "413 Content Too Large",
     429: "429 Too Many Requests",
     503: "503 Service Unavailable",
@@ -120,6 +124,7 @@ class IntakeConfig:
     webmention_queue: int = 20  # mentions waiting for them; more get 503
     mount: str = "/kommentare/"
     notify: Callable[[dict], None] | None = field(default=None, repr=False)
+    mail: MailSettings | None = field(default=None, repr=False)  # reader mails and one-tap links (mailer.py)
 
 
 class RateLimiter:
@@ -208,7 +213,6 @@ class IntakeApp:
         self.queue = CommentQueue(config.db_path)
         self.manifest = Manifest(config.manifest_path)
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
-        self.answers = AnswerPages(config.manifest_path.parent / SHELL, config.mount, config.max_body_chars)
         # Mentions count apart: a burst of them never locks a reader at the same address out.
         self.mention_limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
         self.mentions = (
@@ -224,6 +228,10 @@ class IntakeApp:
             from .api import ModerationApi
 
             self.api = ModerationApi(self.queue, config.token)
+        self.outbox = OutboxWorker(self.queue, self.manifest, config.mail).start() if config.mail else None
+        wake = self.outbox.wake if self.outbox else lambda: None
+        pages_dir = config.manifest_path.parent
+        self.mail_pages = MailPages(self.queue, self.manifest, config.mail, pages_dir, config.mount, wake)
 
     def purge(self) -> None:
         """Delete queue entries older than the retention time (at start, then hourly)."""
@@ -243,6 +251,8 @@ class IntakeApp:
         self._closing.set()
         if self.mentions:
             self.mentions.close()
+        if self.outbox:
+            self.outbox.close()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Answer one request; never raises and never answers 500."""
@@ -263,6 +273,8 @@ class IntakeApp:
         mount = self.config.mount
         if self.api and path.startswith(mount + "api/"):
             return self.api(environ, path[len(mount + "api/") :])
+        if path.startswith(mount) and self.mail_pages.handles(path[len(mount) :]):
+            return self.mail_pages(environ, path[len(mount) :])
         if path not in (mount, mount.rstrip("/")):
             return self._answer(environ, Rejection(404, "Diese Adresse gibt es nicht."))
         method = environ.get("REQUEST_METHOD", "GET")
@@ -315,7 +327,6 @@ class IntakeApp:
 
     def _accept(self, environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
         form = self._read_form(environ)
-        environ["kommentare.form"] = form  # an HTML refusal shows the reader's entries again
         if "source" in form and "target" in form and "article" not in form and self.config.webmention:
             return self._accept_webmention(environ, form)
         slug = form.get("article", "").strip()
@@ -370,6 +381,8 @@ class IntakeApp:
         )
         if not duplicate:
             logger.info("comments: queued %s for %s%s", comment_id, slug, " (spam?)" if spam else "")
+            if form.get("notify") == "1" and self.config.mail and self.config.mail.secret:
+                self.queue.write(lambda db: subscriptions.request(db, comment_id, slug, email))
             if self.config.notify:
                 title = article.get("title", slug)
                 self.config.notify(
@@ -435,17 +448,18 @@ class IntakeApp:
             data = {"status": "error", "field": rejection.field, "message": rejection.message}
             status, json_headers, body = _json(rejection.status, data)
             return status, json_headers + headers, body
-        form = environ.get("kommentare.form") or {}
-        article = self.manifest.articles().get(form.get("article", "").strip())
-        try:
-            page = self.answers.render(
-                rejection.status, rejection.message, rejection.field, form, article, self.config.rate_window_seconds
-            )
-        except Exception:  # the page must never turn a refusal into a crash
-            logger.exception("comments: cannot render the answer page")
-            page = plain_page(rejection.message)
-        headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), *headers]
-        return rejection.status, headers, page
+        label = ""
+        if rejection.field in LABELS:
+            label = f"<p>Feld: <strong>{html.escape(LABELS[rejection.field])}</strong></p>"
+        page = (
+            '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<title>Kommentar nicht angenommen</title></head><body><main>"
+            f"<h1>Kommentar nicht angenommen</h1><p>{html.escape(rejection.message)}</p>{label}"
+            "<p>Bitte gehen Sie im Browser zurück, korrigieren Sie die Angabe und senden Sie das Formular erneut."
+            " Ihr Text steht dort meist noch.</p></main></body></html>"
+        )
+        return rejection.status, [("Content-Type", "text/html; charset=utf-8"), *headers], page.encode()
 
 
 def _wants_json(environ: dict) -> bool:
@@ -470,7 +484,7 @@ def config_from_settings(settings: dict, output: Path | None = None) -> IntakeCo
         raise ValueError(f"COMMENTS_RATE_LIMIT must be a whole number (0 turns it off), not {rate_limit!r}") from None
     return IntakeConfig(
         db_path=queue_path(settings),
-        manifest_path=_manifest_path(settings, options["manifest"], output),
+        manifest_path=output_file(settings, options["manifest"], 'COMMENTS["manifest"]', output),
         rate_limit=rate_limit,
         rate_window_seconds=options["rate_window_seconds"],
         max_body_chars=options["max_body_chars"],
@@ -487,35 +501,15 @@ def config_from_settings(settings: dict, output: Path | None = None) -> IntakeCo
         else None,
         notify=_notifier(settings),
         mount=intake_mount(settings),
+        mail=mail_settings(settings),
     )
-
-
-def _manifest_path(settings: dict, relative: str, output: Path) -> Path:
-    """The manifest below output, checked to stay inside it but not resolved: output/ is a link that every
-    build and publish flips to a new release, and the intake must read the manifest of the current one."""
-    output_file(settings, relative, 'COMMENTS["manifest"]', output)  # PluginSettingsError for a path outside
-    return Path(output) / relative
 
 
 def _notifier(settings: dict) -> Callable[[dict], None] | None:
     """An SMTP notifier when COMMENTS_SMTP_HOST and COMMENTS_NOTIFY_TO are set, else None."""
-    from .notify import SmtpNotifier, SmtpSettings
-    from .plugin import setting_from_env
+    from .notify import SmtpNotifier
 
-    def value(name: str, default=None):
-        return setting_from_env(settings, name, default)
-
-    host, recipient = value("COMMENTS_SMTP_HOST"), value("COMMENTS_NOTIFY_TO")
-    if not (host and recipient):
+    mail = mail_settings(settings)
+    if mail is None or not mail.smtp.recipient:
         return None
-    return SmtpNotifier(
-        SmtpSettings(
-            host=host,
-            port=int(value("COMMENTS_SMTP_PORT", 25)),
-            sender=value("COMMENTS_NOTIFY_FROM", recipient),
-            recipient=recipient,
-            user=value("COMMENTS_SMTP_USER"),
-            password=value("COMMENTS_SMTP_PASSWORD"),
-            starttls=str(value("COMMENTS_SMTP_STARTTLS", "")).lower() in {"1", "true", "yes", "ja"},
-        )
-    )
+    return SmtpNotifier(mail.smtp, mail)

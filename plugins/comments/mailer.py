@@ -83,7 +83,7 @@ def new_message(mail: MailSettings, to: str, subject: str, text: str) -> EmailMe
     domain = urlsplit(mail.site_url).hostname or sender.rpartition("@")[2] or None
     message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
+    message.set_content(text, cte="8bit")  # links stay whole lines in the source (no quoted-printable breaks)
     return message
 
 

@@ -19,7 +19,7 @@ from .queue import CommentQueue, Entry
 from .render import strip_links
 
 STRIPPED_NOTE = "Links vom Autor entfernt"
-WAITING = ("pending", "spam")
+WAITING = ("pending", "spam", "accepted")  # accepted: approved by link, file not yet pulled
 
 
 class ModerationError(Exception):

@@ -22,7 +22,6 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from . import subscriptions
-from .answers import END, SHELL, START
 from .mailer import MailSettings
 from .queue import CommentQueue
 from .render import strip_links
@@ -31,6 +30,7 @@ from .tokens import CONFIRM, MODERATE, UNSUBSCRIBE, Signer, TokenError
 logger = logging.getLogger(__name__)
 
 AREAS = ("moderation", "benachrichtigung", "abmelden")
+SHELL, START, END = "antwort.jinja", "<!--antwort-->", "<!--/antwort-->"  # the answer shell of answers.py
 STRIPPED_NOTE = "Links vom Autor entfernt"  # as moderation.STRIPPED_NOTE: the file's note after pull
 ACTIONS = {"approve": "Freischalten", "strip": "Ohne Links freischalten", "reject": "Ablehnen"}
 MAX_FORM_BYTES = 4096
@@ -126,7 +126,8 @@ class MailPages:
         else:
             strip = action == "strip"
             body = strip_links(entry.body) if strip else entry.body
-            changed = self.queue.mark_accepted(entry.id, body, STRIPPED_NOTE if strip else None)
+            note, url = (STRIPPED_NOTE, None) if strip else (None, entry.url)
+            changed = self.queue.mark_accepted(entry.id, body, note, url)
             self.wake()
             heading = "Freigeschaltet" + (" (ohne Links)" if strip else "")
             text = (

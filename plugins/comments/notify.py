@@ -30,11 +30,7 @@ class SmtpNotifier:
     def __init__(self, settings: SmtpSettings, mail: MailSettings | None = None) -> None:
         self.settings = settings
         self.mail = mail or MailSettings(smtp=settings)
-        if self.mail.secret is None:
-            logger.warning(
-                "comments: COMMENTS_SECRET fehlt: die Mail an die Moderation enthält keine Freischalt-Links, "
-                "nur die Befehle"
-            )
+        self._warned = False
         self._queue: queue.Queue[tuple[dict, int]] = queue.Queue(maxsize=1000)
         threading.Thread(target=self._work, name="comments-mail", daemon=True).start()
 
@@ -56,6 +52,12 @@ class SmtpNotifier:
         """(label, URL) of the one-tap moderation links, none without a secret."""
         signer = self.mail.signer
         if signer is None:
+            if not self._warned:
+                self._warned = True
+                logger.warning(
+                    "comments: COMMENTS_SECRET fehlt: die Mail an die Moderation enthält keine Freischalt-Links, "
+                    "nur die Befehle"
+                )
             return []
         return [
             (label, self.mail.link("moderation", signer.make(purpose, comment_id, self.mail.moderation_link_days)))

@@ -12,13 +12,17 @@ import hashlib
 import secrets
 import sqlite3
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
+
+from . import subscriptions
 
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS comments (
@@ -55,11 +59,12 @@ def _add_queued(db: sqlite3.Connection) -> None:
 
 
 # MIGRATIONS[n] brings a file from version n to n + 1, inside the transaction that sets the version.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, _add_queued)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, _add_queued, subscriptions.create_tables)
 SCHEMA_VERSION = len(MIGRATIONS)
-STATUSES = ("pending", "spam", "approved")
+STATUSES = ("pending", "spam", "accepted", "approved")  # accepted: approved on the server, no file yet
 COLUMNS = ("id", "article", "author", "email", "url", "body", "reply_to", "type", "status", "reason", "created")
 LOCK_TIMEOUT = 30.0
+T = TypeVar("T")
 
 
 class QueueError(Exception):
@@ -177,6 +182,7 @@ class CommentQueue:
             db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
             db.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
             db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: durable at checkpoints, never corrupt
+            db.execute("PRAGMA secure_delete=ON")  # a deleted e-mail address leaves no bytes behind
             return db
         uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
         if not Path(f"{self.path}-wal").exists() and not Path(f"{self.path}-shm").exists():
@@ -265,19 +271,56 @@ class CommentQueue:
         return Entry(*rows[0]) if rows else None
 
     def mark_approved(self, comment_id: str) -> bool:
-        """Mark an entry approved and forget its e-mail address; False if it was not waiting."""
+        """Mark an entry approved (its file is written) and forget its e-mail address; False if it was not waiting."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._transaction() as db:
             changed = db.execute(
                 "UPDATE comments SET status = 'approved', email = NULL, decided = ? "
-                "WHERE id = ? AND status IN ('pending', 'spam')",
+                "WHERE id = ? AND status IN ('pending', 'spam', 'accepted')",
                 (now, comment_id),
             ).rowcount
+            if changed:
+                subscriptions.on_approved(db, comment_id)
         return bool(changed)
+
+    def mark_accepted(self, comment_id: str, body: str, note: str | None, url: str | None) -> bool:
+        """Approved on the server (one-tap link): waits for `comments.pull` to become a file; False if not waiting.
+
+        body, note and url are what the file will say (the link "Ohne Links freischalten" drops links and url).
+        """
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._transaction() as db:
+            changed = db.execute(
+                "UPDATE comments SET status = 'accepted', email = NULL, body = ?, reason = ?, url = ?, decided = ? "
+                "WHERE id = ? AND status IN ('pending', 'spam')",
+                (body, note, url, now, comment_id),
+            ).rowcount
+            if changed:
+                subscriptions.on_approved(db, comment_id)
+        return bool(changed)
+
+    def write(self, step: Callable[[sqlite3.Connection], T]) -> T:
+        """Run step(db) in one write transaction of this queue and return its result."""
+        with self._transaction() as db:
+            return step(db)
+
+    def read(self, step: Callable[[sqlite3.Connection], T]) -> T:
+        """Run step(db) on this thread's connection, writing nothing."""
+        with self._errors(), self._connect() as db:
+            return step(db)
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file and empty it, so deleted data is gone from every file."""
+        with self._errors(), self._connect() as db:
+            for _ in range(100):
+                if db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0:
+                    return
+                time.sleep(0.05)
 
     def delete(self, comment_id: str) -> bool:
         """Remove an entry with everything it holds (reject and delete); False if there is none."""
         with self._transaction() as db:
+            subscriptions.on_deleted(db, comment_id)
             return bool(db.execute("DELETE FROM comments WHERE id = ?", (comment_id,)).rowcount)
 
     def purge(self, days: int) -> Counter[str]:

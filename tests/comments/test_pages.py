@@ -78,7 +78,12 @@ def test_form_has_every_field_posts_to_the_intake_and_marks_required(make_site):
     assert form.find(string="Schreibe einen Kommentar")
     assert form["method"] == "post" and form["action"] == "../kommentare/"
     names = {field["name"] for field in form.find_all(["input", "textarea", "select"])}
-    assert names == {"article", "author", "email", "url", "body", "reply_to", "consent", "firma"}
+    assert names == {"article", "author", "email", "url", "body", "reply_to", "consent", "firma", "notify"}
+    notify = form.find("input", attrs={"name": "notify"})  # optional, unticked: mail only when asked for
+    assert notify["type"] == "checkbox" and notify["value"] == "1" and not notify.has_attr("checked")
+    assert not notify.has_attr("required")
+    label = form.find("label", attrs={"for": notify["id"]}).get_text()
+    assert label == "Benachrichtigen Sie mich per E-Mail, wenn mein Kommentar freigeschaltet ist."
     assert form.find("input", attrs={"name": "article"})["value"] == "beitrag"
     for name in ("author", "email", "body", "consent"):
         field = form.find(attrs={"name": name})
