@@ -12,7 +12,8 @@ from invoke import Collection, Exit, task
 from tasks.project import ROOT, blog, pelican_settings
 
 LOCK_TIMEOUT = 10  # seconds a moderation step waits for the intake's write lock
-NEXT_STEP = "Nächster Schritt: invoke publish (oder invoke build für die Vorschau unter make serve)."
+# Live reload (make serve) rebuilds by itself after a change in content/: the next step is the same for both.
+NEXT_STEP = "Die Vorschau (make serve) zeigt das nach dem nächsten Neubau; online geht es mit invoke publish."
 
 
 def intake_app(settings_file: Path, output: Path):
@@ -40,7 +41,7 @@ def _moderator(c, readonly: bool = False):
 
         token = setting_from_env(settings, "COMMENTS_TOKEN", None)
         if not token:
-            raise Exit("COMMENTS_REMOTE is set but COMMENTS_TOKEN is not; set both (see README, Comments).")
+            raise Exit("COMMENTS_REMOTE ist gesetzt, COMMENTS_TOKEN aber nicht: setzen Sie beide (README, Kommentare).")
         queue = _run(lambda: RemoteQueue.for_settings(remote, token, settings))  # honours COMMENTS[intake_path]
     else:
         from comments.queue import CommentQueue
@@ -91,16 +92,18 @@ def _line(entry, timezone: str) -> str:
 
 @task(name="list")
 def list_(c):
-    """Show the comments waiting for moderation (and those held back as likely spam)."""
+    """Zeigt die Kommentare, die auf Freischaltung warten (und die als möglicher Spam zurückgehaltenen)."""
     from comments.cleaning import for_terminal
 
     moderator, timezone = _moderator(c, readonly=True), _timezone(c)
     pending, spam = _run(moderator.pending), _run(moderator.held_as_spam)
-    print(f"{len(pending)} Kommentar(e) warten auf Freischaltung.")
+    waiting = "1 Kommentar wartet" if len(pending) == 1 else f"{len(pending)} Kommentare warten"
+    print(f"{waiting} auf Freischaltung.")
     for entry in pending:
         print(_line(entry, timezone))
     if spam:
-        print(f"\n{len(spam)} Kommentar(e) als möglicher Spam zurückgehalten (nicht in „approve all“):")
+        held = "1 Kommentar" if len(spam) == 1 else f"{len(spam)} Kommentare"
+        print(f"\n{held} als möglicher Spam zurückgehalten (nicht in „approve all“):")
         for entry in spam:
             print(_line(entry, timezone) + f"  [{for_terminal(entry.reason)}]")
     accepted = _run(lambda: moderator.queue.entries("accepted"))
@@ -117,9 +120,9 @@ def list_(c):
         print("Nichts zu tun.")
 
 
-@task(help={"comment_id": "the id from `invoke comments.list`"})
+@task(help={"comment_id": "die Nummer aus „invoke comments.list“"})
 def show(c, comment_id):
-    """Show one waiting comment in full (the e-mail address only here, never in content/)."""
+    """Zeigt einen wartenden Kommentar vollständig (die E-Mail-Adresse nur hier, nie in content/)."""
     from comments.cleaning import for_terminal as shown
 
     entry = _run(lambda: _moderator(c, readonly=True).entry(comment_id))
@@ -137,13 +140,13 @@ def show(c, comment_id):
 
 @task(
     help={
-        "comment_id": "the id from `invoke comments.list`, or `all` for every waiting one (not the spam)",
-        "strip_links": "remove every link from the text, drop the website (no Url line), and add a note",
-        "note": 'a moderator\'s note shown under the comment, e.g. "Gekürzt"',
+        "comment_id": "die Nummer aus „invoke comments.list“ oder „all“ für alle wartenden (ohne Spam)",
+        "strip_links": "alle Links aus dem Text entfernen, die Website weglassen, einen Hinweis dazuschreiben",
+        "note": 'Hinweis der Moderation unter dem Kommentar, z. B. "Gekürzt"',
     }
 )
 def approve(c, comment_id, strip_links=False, note=None):
-    """Approve a comment: write it to content/comments/<article>/<id>.md (no e-mail, no IP)."""
+    """Schaltet einen Kommentar frei: schreibt ihn nach content/comments/<artikel>/<id>.md (ohne E-Mail und IP)."""
     from comments.moderation import ModerationError
 
     moderator = _moderator(c)
@@ -176,9 +179,9 @@ def approve(c, comment_id, strip_links=False, note=None):
         raise Exit(f"Nicht freigeschaltet: {', '.join(refused)} (die Gründe stehen oben).", code=1)
 
 
-@task(help={"comment_id": "the id from `invoke comments.list`"})
+@task(help={"comment_id": "die Nummer aus „invoke comments.list“"})
 def reject(c, comment_id):
-    """Reject a waiting comment: it is deleted with its e-mail address."""
+    """Lehnt einen wartenden Kommentar ab: er wird mit seiner E-Mail-Adresse gelöscht."""
     from comments.cleaning import for_terminal
 
     entry = _run(lambda: _moderator(c).reject(comment_id))
@@ -186,9 +189,9 @@ def reject(c, comment_id):
     print("Nächster Schritt: invoke comments.list")
 
 
-@task(help={"comment_id": "the comment you answer", "body": "your reply (Markdown)"})
+@task(help={"comment_id": "der Kommentar, auf den Sie antworten", "body": "Ihre Antwort (Markdown)"})
 def reply(c, comment_id, body=""):
-    """Publish your reply to a comment (approves the comment too if it still waits)."""
+    """Veröffentlicht Ihre Antwort auf einen Kommentar (und schaltet ihn frei, falls er noch wartet)."""
     moderator = _moderator(c)
     path = _run(lambda: moderator.reply(comment_id, body))
     print(f"Antwort gespeichert: {_shown(path)}")
@@ -227,9 +230,9 @@ def pull_comments(c) -> int:
     return len(accepted)
 
 
-@task(help={"comment_id": "a waiting or a published comment"})
+@task(help={"comment_id": "ein wartender oder ein veröffentlichter Kommentar"})
 def delete(c, comment_id):
-    """Delete a comment from the queue and, if published, its file in content/comments/."""
+    """Löscht einen Kommentar aus der Warteschlange und, falls veröffentlicht, seine Datei in content/comments/."""
     removed = _run(lambda: _moderator(c).delete(comment_id))
     print(f"Gelöscht: {comment_id} ({', '.join(removed)})")
     print(NEXT_STEP)
@@ -260,9 +263,9 @@ def purge(c):
     print(f"Gelöscht: {entries} älter als {config.retention_days} Tage ({detail}).")
 
 
-@task(help={"host": "address to listen on (default 127.0.0.1)", "port": "port (default 8001; 0 picks a free one)"})
+@task(help={"host": "Adresse, auf der sie lauscht (Standard 127.0.0.1)", "port": "Port (Standard 8001, 0: ein freier)"})
 def serve(c, host="127.0.0.1", port=8001):
-    """Run the comment intake in the foreground under waitress (Ctrl+C or SIGTERM stops it)."""
+    """Startet die Kommentar-Annahme im Vordergrund mit waitress (Strg+C oder SIGTERM beendet sie)."""
     from comments.intake import WAITRESS_OPTIONS, IntakeApp, config_from_settings
     from waitress import create_server
 
@@ -285,7 +288,7 @@ def serve(c, host="127.0.0.1", port=8001):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"Kommentar-Annahme läuft auf http://{host}:{server.effective_port}{config.mount} (Ctrl+C beendet)")
+    print(f"Kommentar-Annahme läuft auf http://{host}:{server.effective_port}{config.mount} (Strg+C beendet sie)")
     print(f"Warteschlange: {config.db_path}", flush=True)
     sys.stdout.flush()
     try:

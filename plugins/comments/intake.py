@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import html
 import json
 import logging
 import re
@@ -27,6 +26,7 @@ from urllib.parse import parse_qsl, urlsplit
 from plugins.pluginkit import output_file
 
 from . import subscriptions
+from .answers import SHELL, AnswerPages, plain_page
 from .cleaning import WebsiteError, check_website, clean_text
 from .mailer import MailSettings, OutboxWorker, mail_settings
 from .model import SLUG_RE
@@ -213,6 +213,7 @@ class IntakeApp:
         self.queue = CommentQueue(config.db_path)
         self.manifest = Manifest(config.manifest_path)
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
+        self.answers = AnswerPages(config.manifest_path.parent / SHELL, config.mount, config.max_body_chars)
         # Mentions count apart: a burst of them never locks a reader at the same address out.
         self.mention_limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
         self.mentions = (
@@ -327,6 +328,7 @@ class IntakeApp:
 
     def _accept(self, environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
         form = self._read_form(environ)
+        environ["kommentare.form"] = form  # an HTML refusal shows the reader's entries again
         if "source" in form and "target" in form and "article" not in form and self.config.webmention:
             return self._accept_webmention(environ, form)
         slug = form.get("article", "").strip()
@@ -448,18 +450,17 @@ class IntakeApp:
             data = {"status": "error", "field": rejection.field, "message": rejection.message}
             status, json_headers, body = _json(rejection.status, data)
             return status, json_headers + headers, body
-        label = ""
-        if rejection.field in LABELS:
-            label = f"<p>Feld: <strong>{html.escape(LABELS[rejection.field])}</strong></p>"
-        page = (
-            '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<title>Kommentar nicht angenommen</title></head><body><main>"
-            f"<h1>Kommentar nicht angenommen</h1><p>{html.escape(rejection.message)}</p>{label}"
-            "<p>Bitte gehen Sie im Browser zurück, korrigieren Sie die Angabe und senden Sie das Formular erneut."
-            " Ihr Text steht dort meist noch.</p></main></body></html>"
-        )
-        return rejection.status, [("Content-Type", "text/html; charset=utf-8"), *headers], page.encode()
+        form = environ.get("kommentare.form") or {}
+        article = self.manifest.articles().get(form.get("article", "").strip())
+        try:
+            page = self.answers.render(
+                rejection.status, rejection.message, rejection.field, form, article, self.config.rate_window_seconds
+            )
+        except Exception:  # the page must never turn a refusal into a crash
+            logger.exception("comments: cannot render the answer page")
+            page = plain_page(rejection.message)
+        headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), *headers]
+        return rejection.status, headers, page
 
 
 def _wants_json(environ: dict) -> bool:
@@ -484,7 +485,7 @@ def config_from_settings(settings: dict, output: Path | None = None) -> IntakeCo
         raise ValueError(f"COMMENTS_RATE_LIMIT must be a whole number (0 turns it off), not {rate_limit!r}") from None
     return IntakeConfig(
         db_path=queue_path(settings),
-        manifest_path=output_file(settings, options["manifest"], 'COMMENTS["manifest"]', output),
+        manifest_path=_manifest_path(settings, options["manifest"], output),
         rate_limit=rate_limit,
         rate_window_seconds=options["rate_window_seconds"],
         max_body_chars=options["max_body_chars"],
@@ -503,6 +504,13 @@ def config_from_settings(settings: dict, output: Path | None = None) -> IntakeCo
         mount=intake_mount(settings),
         mail=mail_settings(settings),
     )
+
+
+def _manifest_path(settings: dict, relative: str, output: Path) -> Path:
+    """The manifest below output, checked to stay inside it but not resolved: output/ is a link that every
+    build and publish flips to a new release, and the intake must read the manifest of the current one."""
+    output_file(settings, relative, 'COMMENTS["manifest"]', output)  # PluginSettingsError for a path outside
+    return Path(output) / relative
 
 
 def _notifier(settings: dict) -> Callable[[dict], None] | None:
