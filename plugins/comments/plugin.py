@@ -38,7 +38,7 @@ DEFAULTS = {
     "retention_days": 30,  # pending, spam and finished queue entries are purged after this
     "rate_window_seconds": 600,  # COMMENTS_RATE_LIMIT counts accepted posts in this window
     "webmention": True,  # receive Webmentions at the intake's address (advertised in the page head)
-    "webmention_timeout": 5,  # seconds per request when fetching a mention's source
+    "webmention_timeout": 5,  # seconds for the whole fetch of a mention's source (connect, headers, body, redirects)
     "webmention_max_bytes": 1_000_000,  # larger source pages are refused
     "webmention_allowed_networks": [],  # e.g. ["127.0.0.0/8"]: private networks the fetch may reach
     "moderation_link_days": 7,  # the links in the moderator's e-mail expire after this
