@@ -13,6 +13,9 @@ import snowballstemmer
 # words, so "Social-Media-Strategie" gives three tokens and compounds stay whole as written.
 WORD_RE = re.compile(r"[^\W\d_]{2,}")
 TAG_RE = re.compile(r"<[^>]*>")
+# A link or paragraph the theme's plugins mark as no words of the article (the "#" section links with
+# their hidden label "Link zum Abschnitt …", a checklist's buttons): left out, as the search index does.
+IGNORED_RE = re.compile(r"<(a|p)\b[^>]*\sdata-pagefind-ignore\b[^>]*>.*?</\1>", re.DOTALL)
 
 # The Snowball project's German stop word list, plus the modal verbs, pronouns and adverbs that
 # fill every article of this blog without saying what it is about.
@@ -58,8 +61,8 @@ def stem(word: str) -> str:
 
 
 def plain_text(markup: str) -> str:
-    """Text of an HTML fragment: tags become spaces, entities become characters."""
-    return html.unescape(TAG_RE.sub(" ", markup))
+    """Text of an HTML fragment: tags become spaces, entities become characters; ignored controls go."""
+    return html.unescape(TAG_RE.sub(" ", IGNORED_RE.sub(" ", markup)))
 
 
 class _Pieces(dict):

@@ -55,3 +55,14 @@ def test_the_compiled_stemmer_gives_the_same_stems_as_snowballs_python_code() ->
 def test_pieces_with_punctuation_count_like_plain_words() -> None:
     assert count_stems("Kunden, Kunden. (Kunden) „Kunden“") == {"kund": 4}
     assert count_stems("Social-Media-Strategie und Social Media") == {"social": 2, "media": 2, "strategi": 1}
+
+
+def test_plain_text_leaves_out_section_links_and_checklist_controls() -> None:
+    """What the search index ignores is no word of the article: "Link zum Abschnitt" would join every article."""
+    heading = (
+        '<h2 id="ziel">Vom Ziel<a class="heading-anchor" data-pagefind-ignore="" href="#ziel">'
+        '<span aria-hidden="true">#</span><span class="visually-hidden">Link zum Abschnitt „Vom Ziel“</span></a></h2>'
+    )
+    controls = '<p class="checklist-actions" data-pagefind-ignore="" hidden><button>Zurücksetzen</button></p>'
+    text = plain_text(f"{heading}<p>Ein Link im Text</p>{controls}<p>Ende</p>")
+    assert text.split() == ["Vom", "Ziel", "Ein", "Link", "im", "Text", "Ende"]
