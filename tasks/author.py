@@ -382,10 +382,11 @@ def import_wordpress(c, export: str, uploads: str = "", dry_run: bool = False, f
     )
     try:
         importer.plan()
+        if not dry_run:
+            importer.write()  # all files or none: a failed rename rolls back what was moved
     except ImportError_ as exc:
         raise Exit(f"Import abgebrochen, nichts wurde geschrieben: {exc}") from exc
     if not dry_run:
-        importer.write()
         importer.queue_pending(CommentQueue(ROOT / config_from_settings(settings, paths.output).db_path))
     print(importer.summary.report(dry_run))
     if not dry_run and importer.summary.counts["written"]:
