@@ -240,8 +240,7 @@ def delete(c, comment_id):
 
 @task
 def purge(c):
-    """Löscht Einträge der Warteschlange, die älter als COMMENTS["retention_days"] sind, und sagt, welche (stündlich
-    tut das auch die Annahme)."""
+    """Löscht Einträge, die älter als COMMENTS["retention_days"] sind, und sagt, welche (die Annahme: stündlich)."""
     from comments.intake import config_from_settings
     from comments.plugin import setting_from_env
     from comments.queue import CommentQueue
