@@ -67,6 +67,7 @@ def make_server(
     return ThreadingHTTPServer((host, port), handler)
 
 
+MAIL_AREAS = ("moderation", "benachrichtigung", "abmelden")  # the intake's pages behind e-mail links
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml", ".svg": "image/svg+xml",
                  ".js": "text/javascript", ".css": "text/css", ".json": "application/json"}  # fmt: skip
 
@@ -89,7 +90,8 @@ def site_app(
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
         method = environ.get("REQUEST_METHOD", "GET")
-        if intake and path.startswith(mount.rstrip("/")) and (method not in ("GET", "HEAD") or "/api/" in path):
+        dynamic = "/api/" in path or path.startswith(tuple(f"{mount}{area}/" for area in MAIL_AREAS))
+        if intake and path.startswith(mount.rstrip("/")) and (method not in ("GET", "HEAD") or dynamic):
             return intake(environ, start_response)
         status_line, headers, body = _static(directory, path)
         if status is not None and any(value.startswith("text/html") for _, value in headers):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from urllib.parse import urlsplit
 
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 RETRY_DELAYS = (10, 60, 300, 1800)  # seconds before the 2nd, 3rd, ... attempt; then the mail is dropped
 POLL_SECONDS = 2.0
+# Long ASCII headers (List-Unsubscribe) stay one plain line: folded, they became encoded words.
+MAIL_POLICY = SMTP.clone(max_line_length=998)
 PURGE_SECONDS = 3600
 
 
@@ -74,7 +77,7 @@ class MailSettings:
 
 def new_message(mail: MailSettings, to: str, subject: str, text: str) -> EmailMessage:
     """A plain-text mail with the site's name as sender name, Message-ID and Date."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = subject
     sender = mail.smtp.sender
     message["From"] = str(Address(mail.site_name, addr_spec=sender)) if mail.site_name else sender

@@ -149,7 +149,7 @@ class MailPages:
         ordered = [labelled, *(a for a in ACTIONS if a != labelled)]
         buttons = "".join(
             f'<form method="post" class="mail-action"><input type="hidden" name="action" value="{action}">'
-            f'<button type="submit" class="comment-submit">{ACTIONS[action]}</button></form>'
+            f'<p><button type="submit" class="comment-submit">{ACTIONS[action]}</button></p></form>'
             for action in ordered
         )
         return (
@@ -200,8 +200,8 @@ class MailPages:
             return self._page(
                 200, "Bei Antworten benachrichtigen?",
                 "<p>Möchten Sie eine E-Mail erhalten, wenn jemand auf Ihren Kommentar antwortet?</p>"
-                '<form method="post"><button type="submit" class="comment-submit">Ja, bei Antworten benachrichtigen'
-                "</button></form><p>Jede dieser E-Mails enthält einen Link zum Abmelden; Ihre Adresse wird dann "
+                '<form method="post"><p><button type="submit" class="comment-submit">Ja, bei Antworten benachrichtigen'
+                "</button></p></form><p>Jede dieser E-Mails enthält einen Link zum Abmelden; Ihre Adresse wird dann "
                 f"sofort gelöscht, sonst spätestens {self._days()} Tage nach Ihrem Kommentar.</p>",
             )  # fmt: skip
         self.queue.write(lambda db: subscriptions.confirm(db, comment_id))
@@ -219,8 +219,8 @@ class MailPages:
             return self._page(
                 200, "Abmelden?",
                 "<p>Keine E-Mails mehr zu Ihrem Kommentar? Ihre E-Mail-Adresse wird dabei sofort gelöscht.</p>"
-                '<form method="post"><button type="submit" class="comment-submit">Abmelden und Adresse löschen'
-                "</button></form>",
+                '<form method="post"><p><button type="submit" class="comment-submit">Abmelden und Adresse löschen'
+                "</button></p></form>",
             )  # fmt: skip
         self.queue.write(lambda db: subscriptions.unsubscribe(db, comment_id))
         self.queue.checkpoint()

@@ -30,9 +30,11 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], object]] = []
+        self.raw: list[bytes] = []
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default)))
+        self.raw.append(envelope.content)
         return "250 OK"
 
     def to(self, address: str) -> list:
@@ -223,6 +225,7 @@ def test_approval_mail_double_opt_in_reply_mail_and_one_click_unsubscribe(mailin
     answer = mails[1]
     assert "Gute Frage!" in answer.get_content() and f"#comment-{reply}" in answer.get_content()
     assert answer["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert re.search(rb"^List-Unsubscribe: <https://\S+>\r?$", inbox.raw[-1], re.M)  # one plain line, no encoded words
     unsubscribe = re.fullmatch(r"<(https?://\S+)>", answer["List-Unsubscribe"])[1]
     one_click = intake.request(
         "POST",
@@ -275,3 +278,32 @@ def test_a_broken_mail_server_is_logged_in_german_and_the_comment_waits(start_in
     with sqlite3.connect(intake.config.db_path) as db:
         assert db.execute("SELECT attempts FROM mail_outbox").fetchall() == [(1,)]  # kept for the next try
     assert intake.queue.get(comment_id).status == "approved"
+
+
+def test_an_expired_link_is_gone_and_changes_nothing(mailing, valid_form, monkeypatch):
+    intake, inbox, _ = mailing
+    comment_id = post_comment(intake, valid_form)
+    path = moderation_links(inbox)["Freischalten"]
+    later = time.time() + 8 * 86400  # the links live 7 days
+    monkeypatch.setattr("comments.tokens.time.time", lambda: later)
+    assert intake.request("GET", path).status == 410
+    assert browser_post(intake, path, {"action": "approve"}).status == 410
+    assert intake.queue.get(comment_id).status == "pending"
+
+
+def test_the_preview_hands_the_mail_pages_to_the_intake(tmp_path):
+    from sitetools.devserver import site_app
+
+    (tmp_path / "404.html").write_text("fehlt", encoding="utf-8")
+    seen = []
+
+    def intake(environ, start_response):
+        seen.append(environ["PATH_INFO"])
+        start_response("200 OK", [])
+        return [b""]
+
+    app = site_app(tmp_path, intake, "/kommentare/")
+    for area in ("moderation", "benachrichtigung", "abmelden"):
+        app({"PATH_INFO": f"/kommentare/{area}/t", "REQUEST_METHOD": "GET"}, lambda *a: None)
+    app({"PATH_INFO": "/kommentare/", "REQUEST_METHOD": "GET"}, lambda *a: None)
+    assert seen == ["/kommentare/moderation/t", "/kommentare/benachrichtigung/t", "/kommentare/abmelden/t"]

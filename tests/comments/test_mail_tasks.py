@@ -1,0 +1,81 @@
+"""`invoke comments.pull`, `comments.list` and `comments.reply` around comments approved by e-mail link."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from comments import subscriptions
+from comments.moderation import Moderator
+from helpers import ROOT
+from invoke import Config, Context
+
+from tasks import comment_tasks
+
+
+@pytest.fixture
+def context(intake, tmp_path, monkeypatch) -> Context:
+    """A task context on a copy of the test site's content and the test intake's queue."""
+    content = shutil.copytree(intake.site.parent / "content", tmp_path / "content")
+    monkeypatch.setenv("COMMENTS_DB", str(intake.config.db_path))
+    for name in ("COMMENTS_REMOTE", "COMMENTS_SMTP_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    blog = {"content": str(content), "output": str(intake.site), "settings": str(ROOT / "pelicanconf.py")}
+    return Context(Config(overrides={"blog": blog}))
+
+
+def post(intake, valid_form, **changes) -> str:
+    answer = intake.post(valid_form(**changes), json=True)
+    assert answer.status == 202, answer.text
+    return json.loads(answer.body)["id"]
+
+
+def test_pull_writes_what_approve_writes_and_lists_them_apart_until_then(intake, valid_form, context, tmp_path, capsys):
+    by_link, by_command = post(intake, valid_form, body="Per Link"), post(intake, valid_form, body="Per Befehl")
+    entry = intake.queue.get(by_link)
+    assert intake.queue.mark_accepted(by_link, entry.body, None, entry.url)  # what the link's POST does
+    comment_tasks.list_(context)
+    listed = capsys.readouterr().out
+    waiting, _, accepted = listed.partition("per Link freigeschaltet, noch nicht geholt")
+    assert by_command in waiting and by_link not in waiting and by_link in accepted
+
+    comment_tasks.pull(context)
+    assert "1 Kommentar(e) geholt" in capsys.readouterr().out
+    comments = Path(context.config.blog.content) / "comments" / "beitrag"
+    pulled = (comments / f"{by_link}.md").read_text(encoding="utf-8")
+    comment_tasks.approve(context, by_command)
+    approved = (comments / f"{by_command}.md").read_text(encoding="utf-8")
+
+    def without_date(text: str, body: str) -> list[str]:
+        return [line for line in text.replace(body, "TEXT").splitlines() if not line.startswith("Date:")]
+
+    assert without_date(pulled, "Per Link") == without_date(approved, "Per Befehl")
+    assert "Url: https://jana.example/" in pulled.splitlines() and pulled.endswith("\n\nPer Link\n")
+    assert intake.queue.get(by_link).status == "approved" and "@" not in pulled
+    comment_tasks.pull(context)
+    assert "0 Kommentar(e) geholt" in capsys.readouterr().out  # marked written: never twice
+
+
+def test_pull_of_a_link_approved_without_links_notes_it_like_strip_links(intake, valid_form, context):
+    comment_id = post(intake, valid_form, body="Siehe https://werbung.example/ dort")
+    intake.queue.mark_accepted(comment_id, "Siehe  dort", "Links vom Autor entfernt", None)
+    comment_tasks.pull(context)
+    text = (Path(context.config.blog.content) / "comments" / "beitrag" / f"{comment_id}.md").read_text("utf-8")
+    assert "Note: Links vom Autor entfernt" in text and "werbung" not in text and "Url:" not in text
+
+
+def test_reply_task_queues_a_mail_only_for_a_confirmed_reader(intake, valid_form, context, capsys):
+    reader, other = post(intake, valid_form, body="Frage"), post(intake, valid_form, body="Noch eine")
+    for comment_id in (reader, other):
+        intake.queue.write(lambda db, c=comment_id: subscriptions.request(db, c, "beitrag", "leser@example.org"))
+        Moderator(intake.queue, Path(context.config.blog.content) / "comments", "Europe/Berlin").approve(comment_id)
+    intake.queue.write(lambda db: subscriptions.confirm(db, reader))
+    comment_tasks.reply(context, reader, body="Gute Frage!")
+    assert "per E-Mail" in capsys.readouterr().out
+    comment_tasks.reply(context, other, body="Danke!")  # offered, never confirmed
+    assert "per E-Mail" not in capsys.readouterr().out
+    rows = intake.queue.read(lambda db: db.execute("SELECT kind, comment_id, payload FROM mail_outbox").fetchall())
+    replies = [(c, json.loads(p)["body"]) for kind, c, p in rows if kind == "reply"]
+    assert replies == [(reader, "Gute Frage!")]
