@@ -41,8 +41,14 @@ def field(element, name: str) -> str:
 def expected(path: Path) -> tuple[set[str], set[str], set[str], set[str]]:
     """Read independently: ids of published posts and pages, of approved comments on them, of approved
     comments on every imported item (drafts keep theirs for later), and every e-mail or IP value."""
+    published, shown, approved, private, _ = read_export(path)
+    return published, shown, approved, private
+
+
+def read_export(path: Path) -> tuple[set[str], set[str], set[str], set[str], dict[str, str]]:
+    """What expected() says, and the parent of each approved reply to an approved comment."""
     root = ElementTree.parse(path).getroot()
-    published, shown, approved, private = set(), set(), set(), set()
+    published, shown, approved, private, parents = set(), set(), set(), set(), {}
     for item in root.iter("item"):
         status = field(item, "status")
         if field(item, "post_type") not in ("post", "page") or status == "trash":
@@ -54,12 +60,14 @@ def expected(path: Path) -> tuple[set[str], set[str], set[str], set[str]]:
             kind = field(comment, "comment_type") or "comment"
             if field(comment, "comment_approved") == "1" and kind in ("comment", "pingback", "trackback"):
                 approved.add(field(comment, "comment_id"))
+                parents[field(comment, "comment_id")] = field(comment, "comment_parent")
                 if public:
                     shown.add(field(comment, "comment_id"))
     for element in root.iter():
         if re.search(r"\}(author_email|comment_author_email|comment_author_IP)$", element.tag) and element.text:
             private.add(element.text.strip())
-    return published, shown, approved, private
+    parents = {child: parent for child, parent in parents.items() if parent in approved}
+    return published, shown, approved, private, parents
 
 
 def run_import(export: Path, tmp_path: Path) -> WordPressImport:
@@ -104,7 +112,7 @@ def test_every_published_post_page_and_approved_comment_arrives_without_private_
 
 @pytest.mark.parametrize("name", BUILT)
 def test_the_imported_site_builds_with_fatal_errors_and_shows_every_comment(tmp_path, name):
-    _, approved, _, _ = expected(DATA / name)
+    _, approved, _, _, parents = read_export(DATA / name)
     run_import(DATA / name, tmp_path)
     (tmp_path / "content/articles").mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "pelican", str(tmp_path / "content"), "-s", str(ROOT / "publishconf.py"),
@@ -114,7 +122,15 @@ def test_the_imported_site_builds_with_fatal_errors_and_shows_every_comment(tmp_
     site = Site(tmp_path / "out")
     shown = set()
     for page in site.files("**/index.html"):
-        shown |= {m for m in re.findall(r'id="comment-wp(\d+)"', page.read_text(encoding="utf-8"))}
+        found = set(re.findall(r'id="comment-wp(\d+)"', page.read_text(encoding="utf-8")))
+        shown |= found
+        if not found & set(parents):
+            continue
+        html = site.html(page.relative_to(site.output).as_posix())
+        for child in found & set(parents):
+            reply, parent = html.select_one(f"#comment-wp{child}"), html.select_one(f"#comment-wp{parents[child]}")
+            holder = reply.find_parent("li", class_="comment")  # the parent, or its ancestor past five levels
+            assert holder is parent or holder in parent.parents, (page, child)
     assert shown == approved
     for source in (tmp_path / "content").glob("*/*.md"):
         text = source.read_text(encoding="utf-8")
