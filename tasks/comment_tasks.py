@@ -71,6 +71,8 @@ def _run(step):
         return step()
     except (ModerationError, CommentFileError, RemoteError, QueueError) as exc:
         raise Exit(str(exc), code=1) from exc
+    except OSError as exc:  # a comment file that cannot be written or removed (disk full, rights)
+        raise Exit(f"Eine Datei ließ sich nicht schreiben oder löschen ({exc}); prüfen Sie Platz und Rechte.") from exc
 
 
 def _when(entry, timezone: str) -> str:

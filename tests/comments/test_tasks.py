@@ -3,6 +3,7 @@ printed to the terminal is cleaned; `approve all` goes past a reply whose parent
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import shutil
@@ -123,3 +124,17 @@ def test_delete_of_a_parent_with_a_waiting_reply_refuses_and_the_build_still_pas
         comment_tasks.delete(context, parent)
     comment_tasks.approve(context, reply)
     build_site(content, tmp_path / "built-again")
+
+
+def test_a_full_disk_while_replying_is_one_german_message(intake, valid_form, context, monkeypatch):
+    comment_id = post(intake, valid_form)
+    comment_tasks.approve(context, comment_id)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("comments.model.tempfile.mkstemp", disk_full)
+    with pytest.raises(Exit, match="ließ sich nicht schreiben") as refused:
+        comment_tasks.reply(context, comment_id, body="Danke!")
+    assert refused.value.code == 1
+    assert len(list((Path(context.config.blog.content) / "comments" / "beitrag").glob("*.md"))) == 2  # c1 + parent
