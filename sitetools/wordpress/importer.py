@@ -301,10 +301,9 @@ class WordPressImport:
                 self.errors.append(str(exc))
         self.plan_archive_redirects(channel)
         if self.errors:
-            raise ImportError_(
-                f"{plural(len(self.errors), 'Eintrag', 'Einträge')} der Exportdatei lassen sich nicht übernehmen:\n"
-                + "\n".join(f"  - {e}" for e in self.errors)
-            )
+            count = len(self.errors)
+            head = "Ein Eintrag der Exportdatei lässt" if count == 1 else f"{count} Einträge der Exportdatei lassen"
+            raise ImportError_(f"{head} sich nicht übernehmen:\n" + "\n".join(f"  - {e}" for e in self.errors))
 
     def post(self, item) -> Post | None:
         """A Post for an item, or None for trash and items with a refused id."""

@@ -109,6 +109,11 @@ def test_every_wxr_namespace_real_exports_declare_is_read(tmp_path, wp, version)
     assert post["Title"] == "Ein Beitrag" and post["Tags"] == "Werkzeug" and post["Author"] == "Anna Autorin"
 
 
+def test_one_broken_item_is_named_in_the_singular(tmp_path):
+    with pytest.raises(ImportError_, match=r"\AEin Eintrag der Exportdatei lässt sich nicht übernehmen:\n  - Beitrag"):
+        run(tmp_path, export(item(date="2014-02-30 10:00:00")))
+
+
 def test_an_invalid_wxr_version_is_refused_like_wordpress_does(tmp_path):
     with pytest.raises(ImportError_, match=r"keine gültige WXR-Version \(„abc“\)"):
         run(tmp_path, export(item(), version="abc"))
