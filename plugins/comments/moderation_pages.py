@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from . import subscriptions
 from .mailer import MailSettings
+from .moderation import STRIPPED_NOTE
 from .queue import CommentQueue
 from .render import strip_links
 from .tokens import CONFIRM, MODERATE, UNSUBSCRIBE, Signer, TokenError
@@ -31,7 +32,6 @@ logger = logging.getLogger(__name__)
 
 AREAS = ("moderation", "benachrichtigung", "abmelden")
 SHELL, START, END = "antwort.jinja", "<!--antwort-->", "<!--/antwort-->"  # the answer shell of answers.py
-STRIPPED_NOTE = "Links vom Autor entfernt"  # as moderation.STRIPPED_NOTE: the file's note after pull
 ACTIONS = {"approve": "Freischalten", "strip": "Ohne Links freischalten", "reject": "Ablehnen"}
 MAX_FORM_BYTES = 4096
 HEADERS = [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from comments import subscriptions
-from comments.moderation import Moderator
+from comments.moderation import STRIPPED_NOTE, Moderator
 from helpers import ROOT
 from invoke import Config, Context
 
@@ -60,10 +60,10 @@ def test_pull_writes_what_approve_writes_and_lists_them_apart_until_then(intake,
 
 def test_pull_of_a_link_approved_without_links_notes_it_like_strip_links(intake, valid_form, context):
     comment_id = post(intake, valid_form, body="Siehe https://werbung.example/ dort")
-    intake.queue.mark_accepted(comment_id, "Siehe  dort", "Links vom Autor entfernt", None)
+    intake.queue.mark_accepted(comment_id, "Siehe  dort", STRIPPED_NOTE, None)
     comment_tasks.pull(context)
     text = (Path(context.config.blog.content) / "comments" / "beitrag" / f"{comment_id}.md").read_text("utf-8")
-    assert "Note: Links vom Autor entfernt" in text and "werbung" not in text and "Url:" not in text
+    assert f"Note: {STRIPPED_NOTE}" in text and "werbung" not in text and "Url:" not in text
 
 
 def test_reply_task_queues_a_mail_only_for_a_confirmed_reader(intake, valid_form, context, capsys):
