@@ -275,12 +275,26 @@ def publish(c, rollback: bool = False):
             "zur Website gehört. Geben Sie den Ordner der Website auf dem Server an, z. B. /srv/www/blog."
         )
     _refuse_placeholder_address(settings)
+    _pull_remote_comments(c, settings)
     if directory:
         release = _build(paths.content, Path(directory), paths.publish_settings, keep=_keep_releases(settings))
         print(f"Veröffentlicht: {directory} zeigt jetzt auf {release}.")
     else:
         _publish_with_rsync(paths, settings, host, remote_path)
     _warn_placeholder_pages(settings, paths.content)  # last, so that it is the last thing the author reads
+
+
+def _pull_remote_comments(c, settings: dict) -> None:
+    """With COMMENTS_REMOTE set: first fetch the comments approved on the server by e-mail link (comments.pull)."""
+    from comments.plugin import setting_from_env
+
+    if not setting_from_env(settings, "COMMENTS_REMOTE", None):
+        return
+    from tasks.comment_tasks import pull_comments
+
+    count = pull_comments(c)
+    fetched = "1 freigeschalteter Kommentar" if count == 1 else f"{count} freigeschaltete Kommentare"
+    print(f"Vom Kommentarserver geholt: {fetched}.")
 
 
 def _publish_with_rsync(paths: Blog, settings: dict, host: str, remote_path: str) -> None:

@@ -79,3 +79,27 @@ def test_reply_task_queues_a_mail_only_for_a_confirmed_reader(intake, valid_form
     rows = intake.queue.read(lambda db: db.execute("SELECT kind, comment_id, payload FROM mail_outbox").fetchall())
     replies = [(c, json.loads(p)["body"]) for kind, c, p in rows if kind == "reply"]
     assert replies == [(reader, "Gute Frage!")]
+
+
+def test_publish_first_pulls_from_the_remote_intake_and_says_how_many(
+    start_intake, valid_form, tmp_path, monkeypatch, capsys
+):
+    from tasks.author import _pull_remote_comments
+
+    remote = start_intake(token="token-fuer-tests")
+    comment_id = post(remote, valid_form)
+    entry = remote.queue.get(comment_id)
+    remote.queue.mark_accepted(comment_id, entry.body, None, entry.url)
+    content = shutil.copytree(remote.site.parent / "content", tmp_path / "content")
+    monkeypatch.setenv("COMMENTS_REMOTE", f"http://127.0.0.1:{remote.port}")
+    monkeypatch.setenv("COMMENTS_TOKEN", "token-fuer-tests")
+    monkeypatch.delenv("COMMENTS_SMTP_HOST", raising=False)
+    blog = {"content": str(content), "output": str(remote.site), "settings": str(ROOT / "pelicanconf.py")}
+    context = Context(Config(overrides={"blog": blog}))
+    _pull_remote_comments(context, {})
+    assert "Vom Kommentarserver geholt: 1 freigeschalteter Kommentar." in capsys.readouterr().out
+    assert (content / "comments" / "beitrag" / f"{comment_id}.md").is_file()
+    assert remote.queue.get(comment_id).status == "approved"
+    monkeypatch.delenv("COMMENTS_REMOTE")
+    _pull_remote_comments(context, {})  # no remote: publish does not pull
+    assert "Kommentarserver" not in capsys.readouterr().out
