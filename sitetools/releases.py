@@ -86,6 +86,8 @@ def _refusal(place: Path, sources: list[Path], content: Path | None, adopt: bool
     if place == Path(place.anchor):
         return "Das ist das Wurzelverzeichnis des Systems."
     if place.parent == Path(place.anchor):
+        if place in _home_dirs():  # /root, or a home directory right below /
+            return f"Das ist ein Home-Verzeichnis ({place}): Ihre eigenen Dateien, kein Ziel für die Website."
         return "Das ist ein Systemordner direkt unter dem Wurzelverzeichnis."
     releases = next((p for p in (place, *place.parents) if p.name.endswith(RELEASES_SUFFIX)), None)
     if releases or _is_release(place):

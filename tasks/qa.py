@@ -30,7 +30,7 @@ def screenshots(c, target: str = "screenshots", dark: bool = True):
 @task(help={"lighthouse": "zusätzlich Lighthouse (aus tools/lighthouse/, mit Debians chromium) auf den Artikel"})
 def audit(c, lighthouse: bool = False):
     """Baut die Seite und prüft Seitengewicht (HTML+CSS+JS), fremde und blockierende Ressourcen, Links."""
-    from sitetools.qa.audit import PAGE_BUDGET_BYTES, article_pages, audit_site
+    from sitetools.qa.audit import PAGE_BUDGET_BYTES, article_pages, audit_site, german_number, kilobytes
 
     build(c)
     paths = blog(c)
@@ -41,14 +41,15 @@ def audit(c, lighthouse: bool = False):
     for weight in sorted(weights, key=lambda w: -w.total_bytes):
         mark = " (Artikel)" if weight.page in articles else ""
         assets = weight.total_bytes - weight.html_bytes
-        print(f"{weight.page + mark:<70} {weight.html_bytes:7d} {assets:7d} {weight.total_bytes:7d}")
+        sizes = (german_number(size) for size in (weight.html_bytes, assets, weight.total_bytes))
+        print(f"{weight.page + mark:<70}", *(f"{size:>7}" for size in sizes))
     heaviest = max((w for w in weights if w.page in articles), key=lambda w: w.total_bytes, default=None)
     problems = [w for w in weights if w.third_party or w.render_blocking]
     settings = pelican_settings(paths.settings)
     broken = check_site(output, settings["ABSOLUTE_SITEURL"], link_check_ignore(settings))
     if heaviest:
-        print(f"Schwerster Artikel: {heaviest.page} {heaviest.total_bytes / 1024:.1f} KB "
-              f"(Budget {PAGE_BUDGET_BYTES / 1024:.0f} KB)".replace(".", ","))  # fmt: skip
+        print(f"Schwerster Artikel: {heaviest.page} {kilobytes(heaviest.total_bytes)} "
+              f"(Budget {german_number(PAGE_BUDGET_BYTES / 1024)} KB)")  # fmt: skip
     print(f"Fremde oder blockierende Ressourcen: {len(problems)}; Links ins Leere: {len(broken)}")
     for item in problems + broken:
         print(f"  {item}")

@@ -135,3 +135,21 @@ def test_nav_pages_take_a_plain_slug_with_the_page_title(make_site):
     site = make_site(FILES, NAV_PAGES=["ueber"])
     nav = site.html("index.html").select_one("header nav.site-nav")
     assert nav.find("a", href="./ueber/").get_text(strip=True) == "Über diesen Blog"
+
+
+def test_comments_and_mentions_are_counted_apart_and_the_form_speaks_sie(starter_site):
+    slug = "kritik-in-kommentaren-und-bewertungen-souveraen-beantworten"
+    page = starter_site.html(f"{slug}/index.html")
+    assert page.select_one("#kommentare-titel").text == "3 Kommentare, 1 Erwähnung"  # the pingback apart
+    assert page.select_one("article header .article-meta a[href='#kommentare']").text == "3 Kommentare, 1 Erwähnung"
+    assert page.select_one("#kommentar-formular-titel").text == "Kommentar schreiben"
+    card = next(c for c in starter_site.html("index.html").select(".card") if slug in c.a["href"])
+    count = card.select_one(".card-meta .card-comments")  # kept on one line (CSS white-space: nowrap)
+    assert " ".join(count.a.text.split()).startswith("3 Kommentare, 1 Erwähnung zu „")
+
+
+def test_feed_addresses_break_after_a_slash_only(starter_site):
+    code = starter_site.html("abonnieren/index.html").select_one(".feed-url")
+    pieces = [piece for piece in code.contents if isinstance(piece, str)]  # the text between the <wbr>s
+    assert code.text.startswith("http") and len(pieces) > 3  # <wbr> adds no character when copied
+    assert all(piece.endswith("/") for piece in pieces[:-1])

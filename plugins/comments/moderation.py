@@ -18,7 +18,7 @@ from .model import ID_RE, Comment, CommentFileError, parse_comment_file, write_c
 from .queue import CommentQueue, Entry
 from .render import strip_links
 
-STRIPPED_NOTE = "Links vom Autor entfernt"
+STRIPPED_NOTE = "Links von der Redaktion entfernt"
 WAITING = ("pending", "spam", "accepted")  # accepted: approved by link, file not yet pulled
 
 

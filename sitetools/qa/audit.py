@@ -32,6 +32,17 @@ class PageWeight:
         return self.html_bytes + sum(self.asset_bytes.values())
 
 
+def german_number(value: float, decimals: int = 0) -> str:
+    """A number the German way: 46,3 or 12.345 (only the number, never the text around it)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def kilobytes(size: int) -> str:
+    """A size in bytes as German kilobytes: "46,3 KB"."""
+    return f"{german_number(size / 1024, 1)} KB"
+
+
 def _asset_path(output: Path, page: Path, url: str) -> Path:
     if url.startswith("/"):
         return output / url.lstrip("/")

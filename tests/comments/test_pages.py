@@ -54,7 +54,7 @@ def test_comments_are_threaded_with_anchors_count_and_markers(make_site):
     site = make_site({"articles/beitrag.md": article(), **COMMENTS})
     page = site.html("beitrag/index.html")
     section = page.find("section", id="kommentare")
-    assert section.h2.get_text(strip=True) == "3 Kommentare"
+    assert section.h2.get_text(strip=True) == "2 Kommentare, 1 Erwähnung"  # the pingback counted apart
     first = section.find(id="comment-a1")
     reply = first.find("ol", class_="comment-replies").find("li", id="comment-a2")
     assert "comment-by-site-author" in reply["class"]
@@ -67,15 +67,16 @@ def test_comments_are_threaded_with_anchors_count_and_markers(make_site):
     pingback = section.find(id="comment-p1")
     assert pingback.find_parent("ol") is section.find("ol", class_="comment-mentions")
     assert "Pingback von" in pingback.get_text()
-    assert page.find(class_="article-meta").find("a", href="#kommentare").get_text() == "3 Kommentare"
+    assert page.find(class_="article-meta").find("a", href="#kommentare").get_text() == "2 Kommentare, 1 Erwähnung"
     card = site.html("index.html").find("article", class_="card")
-    assert card.find("a", href=lambda h: h and h.endswith("beitrag/#kommentare")).get_text().startswith("3 Kommentare")
+    count = card.find("a", href=lambda h: h and h.endswith("beitrag/#kommentare")).get_text()
+    assert count.startswith("2 Kommentare, 1 Erwähnung")
 
 
 def test_form_has_every_field_posts_to_the_intake_and_marks_required(make_site):
     site = make_site({"articles/beitrag.md": article(), **COMMENTS})
     form = site.html("beitrag/index.html").find("form", class_="comment-form")
-    assert form.find(string="Schreibe einen Kommentar")
+    assert form.find(string="Kommentar schreiben")
     assert form["method"] == "post" and form["action"] == "../kommentare/"
     names = {field["name"] for field in form.find_all(["input", "textarea", "select"])}
     assert names == {"article", "author", "email", "url", "body", "reply_to", "consent", "firma", "notify"}

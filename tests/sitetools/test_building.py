@@ -11,6 +11,7 @@ from blog_context import blog_context
 from helpers import ROOT, write_files
 
 import tasks
+from sitetools import releases
 from sitetools.building import BuildError, build_atomically
 from sitetools.releases import (
     MARKER,
@@ -166,6 +167,14 @@ def test_the_guard_refuses_a_home_directory_and_what_holds_one(tmp_path, monkeyp
     with pytest.raises(TargetRefused, match="Home-Verzeichnis"):
         build_release(tmp_path / target, writer("neu"), keep=2)
     assert tree(tmp_path) == before
+
+
+def test_a_home_directory_right_below_the_root_is_called_a_home_directory(monkeypatch):
+    monkeypatch.setattr(releases, "_home_dirs", lambda: {Path("/kmu-home")})  # like /root for root
+    with pytest.raises(TargetRefused, match=r"Home-Verzeichnis \(/kmu-home\)"):
+        check_target(Path("/kmu-home"))
+    with pytest.raises(TargetRefused, match="Systemordner"):
+        check_target(Path("/kmu-anderes"))
 
 
 def test_the_guard_accepts_a_new_or_empty_folder_and_adopts_only_on_request(tmp_path):

@@ -3,7 +3,7 @@ render-blocking (the figures are printed by `invoke audit`)."""
 
 from __future__ import annotations
 
-from sitetools.qa.audit import PAGE_BUDGET_BYTES, article_pages, audit_site, page_weight
+from sitetools.qa.audit import PAGE_BUDGET_BYTES, article_pages, audit_site, german_number, kilobytes, page_weight
 
 
 def test_article_pages_stay_within_the_budget(starter_site):
@@ -37,3 +37,10 @@ def test_the_audit_counts_assets_and_flags_blocking_and_foreign_scripts(tmp_path
     assert weight.total_bytes == page.stat().st_size + 1500
     assert weight.render_blocking == ["theme/a.js"]
     assert weight.third_party == ["https://cdn.example/x.js", "https://img.example/b.png"]
+
+
+def test_the_audit_formats_numbers_not_the_file_names_around_them():
+    assert kilobytes(47411) == "46,3 KB"
+    assert german_number(12345) == "12.345"
+    assert german_number(1234567.891, 2) == "1.234.567,89"
+    assert f"Schwerster Artikel: a/index.html {kilobytes(1024)}" == "Schwerster Artikel: a/index.html 1,0 KB"
