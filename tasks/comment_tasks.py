@@ -203,16 +203,15 @@ def reply(c, comment_id, body=""):
 
 
 def _announce_reply(queue, parent_id: str, reply_id: str, author: str, body: str) -> bool:
-    """Queue the reply mail for the parent's confirmed subscriber (local queue; the remote API on the server)."""
+    """Queue the reply mail for the parent's confirmed subscriber (in the local queue, or on the remote server)."""
     from comments import subscriptions
 
     def announce(db):
         return subscriptions.announce_reply(db, parent_id=parent_id, reply_id=reply_id, author=author, body=body)
 
-    if not hasattr(queue, "write"):  # COMMENTS_REMOTE: the server's API has no reply notice yet
-        print("Hinweis: Mit COMMENTS_REMOTE gehen keine Antwort-Benachrichtigungen hinaus.", file=sys.stderr)
-        return False
-    return _run(lambda: queue.write(announce))
+    if hasattr(queue, "write"):
+        return _run(lambda: queue.write(announce))
+    return _run(lambda: queue.announce_reply(parent_id, reply_id, author, body))  # COMMENTS_REMOTE: the server mails
 
 
 @task

@@ -19,11 +19,13 @@ import urllib.request
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
+from . import subscriptions
 from .cleaning import clean_text
 from .model import ID_RE, SLUG_RE, TYPES
 from .queue import COLUMNS, STATUSES, CommentQueue, Entry
 
 JSON = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")]
+MAX_REPLY_NOTICE = 65536  # bytes of a reply notice (the author's reply text)
 
 
 class RemoteError(Exception):
@@ -31,7 +33,8 @@ class RemoteError(Exception):
 
 
 class ModerationApi:
-    """GET entries[?status=..], GET entries/<id>, POST entries/<id>/approve, DELETE entries/<id>."""
+    """GET entries[?status=..], GET entries/<id>, POST entries/<id>/approve, DELETE entries/<id>,
+    POST entries/<id>/replies (the author's reply, for the reply mail)."""
 
     def __init__(self, queue: CommentQueue, token: str) -> None:
         self.queue = queue
@@ -57,7 +60,27 @@ class ModerationApi:
                 return _json(200, {"id": comment_id, "changed": self.queue.mark_approved(comment_id)})
             if parts[2:] == [] and method == "DELETE":
                 return _json(200, {"id": comment_id, "changed": self.queue.delete(comment_id)})
+            if parts[2:] == ["replies"] and method == "POST":
+                return self._reply_notice(environ, comment_id)
         return _json(404, {"status": "error", "message": "Unbekannte Anfrage."})
+
+    def _reply_notice(self, environ: dict, comment_id: str) -> tuple[int, list[tuple[str, str]], bytes]:
+        """POST entries/<id>/replies {"reply_id", "author", "body"}: the author's reply, for the mail to subscribers."""
+        try:
+            length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_REPLY_NOTICE)
+            data = json.loads(environ["wsgi.input"].read(length).decode("utf-8"))
+            reply_id, author, body = data["reply_id"], data["author"], data["body"]
+        except (ValueError, KeyError, TypeError):
+            return _json(400, {"status": "error", "message": 'Erwartet: {"reply_id", "author", "body"}.'})
+        if not (isinstance(reply_id, str) and ID_RE.match(reply_id) and isinstance(author, str)
+                and isinstance(body, str)):  # fmt: skip
+            return _json(400, {"status": "error", "message": "reply_id, author oder body ist unzulässig."})
+
+        def announce(db) -> bool:
+            return subscriptions.announce_reply(db, parent_id=comment_id, reply_id=reply_id, author=author, body=body)
+
+        queued = self.queue.write(announce)
+        return _json(200, {"id": comment_id, "changed": queued})
 
 
 def _json(status: int, data: dict) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -114,11 +137,13 @@ class RemoteQueue:
 
         return cls(base_url, token, mount=intake_mount(settings))
 
-    def _call(self, method: str, path: str) -> dict | None:
-        """The server's JSON object for one request; None for 404."""
-        request = urllib.request.Request(
-            self.base + path, method=method, headers={"Authorization": f"Bearer {self.token}"}
-        )
+    def _call(self, method: str, path: str, data: dict | None = None) -> dict | None:
+        """The server's JSON object for one request (with data as its JSON body); None for 404."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        body = json.dumps(data, ensure_ascii=False).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, method=method, headers=headers)
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
                 raw = response.read()
@@ -162,6 +187,11 @@ class RemoteQueue:
     def delete(self, comment_id: str) -> bool:
         """Delete the entry on the server."""
         return _changed(self._call("DELETE", "entries/" + quote(comment_id, safe="")), comment_id)
+
+    def announce_reply(self, parent_id: str, reply_id: str, author: str, body: str) -> bool:
+        """Tell the server about the author's reply, so it mails the parent's confirmed subscriber."""
+        data = {"reply_id": reply_id, "author": author, "body": body}
+        return _changed(self._call("POST", f"entries/{quote(parent_id, safe='')}/replies", data), parent_id)
 
 
 def _message(error: urllib.error.HTTPError) -> str:

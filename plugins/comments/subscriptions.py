@@ -13,6 +13,7 @@ Both tables live in the queue's SQLite file, written inside the queue's own tran
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -34,6 +35,7 @@ CREATE TABLE IF NOT EXISTS mail_outbox (
     due TEXT NOT NULL
 );
 """
+logger = logging.getLogger(__name__)
 OUTBOX_LIMIT = 1000  # bounded: beyond this, new mails are dropped with a log line, comments never are
 
 
@@ -62,6 +64,7 @@ def queue_mail(db: sqlite3.Connection, kind: str, comment_id: str, payload: dict
     """Put one mail into the outbox; False when the outbox is full."""
     (count,) = db.execute("SELECT count(*) FROM mail_outbox").fetchone()
     if count >= OUTBOX_LIMIT:
+        logger.error("comments: Postausgang voll (%d E-Mails), keine E-Mail zu Kommentar %s", count, comment_id)
         return False
     db.execute(
         "INSERT INTO mail_outbox (kind, comment_id, payload, due) VALUES (?, ?, ?, ?)",

@@ -103,3 +103,25 @@ def test_publish_first_pulls_from_the_remote_intake_and_says_how_many(
     monkeypatch.delenv("COMMENTS_REMOTE")
     _pull_remote_comments(context, {})  # no remote: publish does not pull
     assert "Kommentarserver" not in capsys.readouterr().out
+
+
+def test_a_reply_on_the_laptop_reaches_the_subscriber_through_the_remote_api(
+    start_intake, valid_form, tmp_path, monkeypatch, capsys
+):
+    remote = start_intake(token="token-fuer-tests")
+    comment_id = post(remote, valid_form)
+    remote.queue.write(lambda db: subscriptions.request(db, comment_id, "beitrag", "leser@example.org"))
+    entry = remote.queue.get(comment_id)
+    remote.queue.mark_accepted(comment_id, entry.body, None, entry.url)
+    remote.queue.write(lambda db: subscriptions.confirm(db, comment_id))
+    content = shutil.copytree(remote.site.parent / "content", tmp_path / "content")
+    monkeypatch.setenv("COMMENTS_REMOTE", f"http://127.0.0.1:{remote.port}")
+    monkeypatch.setenv("COMMENTS_TOKEN", "token-fuer-tests")
+    monkeypatch.delenv("COMMENTS_SMTP_HOST", raising=False)
+    blog = {"content": str(content), "output": str(remote.site), "settings": str(ROOT / "pelicanconf.py")}
+    comment_tasks.reply(Context(Config(overrides={"blog": blog})), comment_id, body="Danke!")
+    assert "per E-Mail" in capsys.readouterr().out
+    rows = remote.queue.read(lambda db: db.execute("SELECT kind, comment_id, payload FROM mail_outbox").fetchall())
+    assert [(k, c, json.loads(p)["body"]) for k, c, p in rows if k == "reply"] == [("reply", comment_id, "Danke!")]
+    headers = {"Authorization": "Bearer token-fuer-tests", "Content-Type": "application/json"}
+    assert remote.request("POST", f"/kommentare/api/entries/{comment_id}/replies", b"{}", headers).status == 400
