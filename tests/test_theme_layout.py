@@ -144,8 +144,8 @@ def test_comments_and_mentions_are_counted_apart_and_the_form_speaks_sie(starter
     assert page.select_one("article header .article-meta a[href='#kommentare']").text == "3 Kommentare, 1 Erwähnung"
     assert page.select_one("#kommentar-formular-titel").text == "Kommentar schreiben"
     card = next(c for c in starter_site.html("index.html").select(".card") if slug in c.a["href"])
-    count = card.select_one(".card-meta .card-comments")  # kept on one line (CSS white-space: nowrap)
-    assert " ".join(count.a.text.split()).startswith("3 Kommentare, 1 Erwähnung zu „")
+    count = card.select_one(".card-meta a.card-comments")  # kept on one line (CSS white-space: nowrap)
+    assert " ".join(count.text.split()).startswith("3 Kommentare, 1 Erwähnung zu „")
 
 
 def test_feed_addresses_break_after_a_slash_only(starter_site):
