@@ -83,7 +83,7 @@ def new_message(mail: MailSettings, to: str, subject: str, text: str) -> EmailMe
     message["From"] = str(Address(mail.site_name, addr_spec=sender)) if mail.site_name else sender
     message["To"] = to
     message["Date"] = format_datetime(datetime.now(UTC))
-    domain = urlsplit(mail.site_url).hostname or sender.rpartition("@")[2] or None
+    domain = sender.rpartition("@")[2] or urlsplit(mail.site_url).hostname or None
     message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, cte="8bit")  # links stay whole lines in the source (no quoted-printable breaks)
@@ -287,6 +287,10 @@ def mail_settings(settings: dict) -> MailSettings | None:
     if not (host and sender):
         return None
     options = comment_settings(settings)
+    for key in ("moderation_link_days", "notify_retention_days"):
+        days = options[key]
+        if isinstance(days, bool) or not isinstance(days, int | float) or days <= 0:
+            raise ValueError(f'COMMENTS["{key}"] must be a positive number of days, not {days!r}')
     try:
         port = int(value("COMMENTS_SMTP_PORT", 25))
     except ValueError:

@@ -8,8 +8,9 @@ import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from comments import subscriptions
-from comments.mailer import MailSettings, OutboxWorker, SmtpSettings
+from comments.mailer import MailSettings, OutboxWorker, SmtpSettings, mail_settings
 from comments.plugin import DEFAULTS
 from helpers import ROOT
 
@@ -100,3 +101,18 @@ def test_every_mail_has_the_unsubscribe_link_and_is_plain_text_without_images(in
         assert re.fullmatch(r"<https://blog\.example/kommentare/abmelden/\S+>", mail["List-Unsubscribe"])
         assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert "<img" not in mail.get_content() and "?utm_" not in mail.get_content()
+
+
+def test_mail_settings_come_from_settings_and_environment_and_bad_days_are_refused(monkeypatch, tmp_path):
+    for name in ("COMMENTS_SMTP_HOST", "COMMENTS_NOTIFY_TO", "COMMENTS_NOTIFY_FROM", "COMMENTS_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    settings = {"SITENAME": "Blog", "SITEURL": "https://blog.example", "COMMENTS_SMTP_HOST": "127.0.0.1"}
+    assert mail_settings(settings) is None  # no sender: no mail at all
+    monkeypatch.setenv("COMMENTS_NOTIFY_TO", "redaktion@example.org")
+    monkeypatch.setenv("COMMENTS_SECRET", "geheim")
+    mail = mail_settings(settings)
+    assert (mail.smtp.sender, mail.site_name, mail.secret, mail.moderation_link_days) == (
+        "redaktion@example.org", "Blog", "geheim", 7,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="notify_retention_days"):
+        mail_settings({**settings, "COMMENTS": {"notify_retention_days": "lange"}})
