@@ -217,7 +217,8 @@ def _announce_reply(queue, parent_id: str, reply_id: str, author: str, body: str
 @task
 def pull(c):
     """Holt die per Link freigeschalteten Kommentare nach content/comments/ (wie comments.approve) und hakt sie ab."""
-    print(f"{pull_comments(c)} Kommentar(e) geholt.")
+    fetched = pull_comments(c)
+    print("1 Kommentar geholt." if fetched == 1 else f"{fetched} Kommentare geholt.")
     print(NEXT_STEP)
 
 
