@@ -42,7 +42,7 @@ def test_pull_writes_what_approve_writes_and_lists_them_apart_until_then(intake,
     assert by_command in waiting and by_link not in waiting and by_link in accepted
 
     comment_tasks.pull(context)
-    assert "1 Kommentar(e) geholt" in capsys.readouterr().out
+    assert "1 Kommentar geholt." in capsys.readouterr().out
     comments = Path(context.config.blog.content) / "comments" / "beitrag"
     pulled = (comments / f"{by_link}.md").read_text(encoding="utf-8")
     comment_tasks.approve(context, by_command)
@@ -55,7 +55,7 @@ def test_pull_writes_what_approve_writes_and_lists_them_apart_until_then(intake,
     assert "Url: https://jana.example/" in pulled.splitlines() and pulled.endswith("\n\nPer Link\n")
     assert intake.queue.get(by_link).status == "approved" and "@" not in pulled
     comment_tasks.pull(context)
-    assert "0 Kommentar(e) geholt" in capsys.readouterr().out  # marked written: never twice
+    assert "0 Kommentare geholt." in capsys.readouterr().out  # marked written: never twice
 
 
 def test_pull_of_a_link_approved_without_links_notes_it_like_strip_links(intake, valid_form, context):
