@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import hashlib
+import json
 import logging
+import shutil
 import time
+from importlib import metadata as package_metadata
 from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
 from pelican import signals
 
-from plugins.pluginkit import PluginSettingsError, active, options, output_file, relative_output
+from plugins.pluginkit import PluginSettingsError, active, buildcache, options, output_file, relative_output
 
 logger = logging.getLogger(__name__)
 
@@ -97,23 +101,72 @@ def _run(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
+def index_key(output: Path, bundle: Path, config: dict) -> str:
+    """A hash of everything Pagefind reads: its version, the settings and every HTML file outside the bundle."""
+    digest = hashlib.sha256(json.dumps([package_metadata.version("pagefind"), config], sort_keys=True).encode())
+    for path in sorted(output.rglob("*.html")):
+        if bundle in path.parents:
+            continue
+        digest.update(path.relative_to(output).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _replace_tree(source: Path, target: Path) -> None:
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
+
+
+def _cached_bundle(pelican, output: Path, bundle: Path, config: dict) -> tuple[Path | None, str]:
+    """The cached bundle for exactly these pages (None: index again) and its key ("" without the cache)."""
+    if not buildcache.enabled(pelican.settings):
+        return None, ""
+    key = index_key(output, bundle, config)
+    cached = Path(pelican.settings["CACHE_PATH"]) / "pagefind" / key
+    return (cached if (cached / "pagefind-entry.json").is_file() else None), key
+
+
+def _keep_bundle(pelican, bundle: Path, key: str) -> None:
+    """Keep this bundle as the only cached one (an older one can only match an older site)."""
+    store = Path(pelican.settings["CACHE_PATH"]) / "pagefind"
+    try:
+        shutil.rmtree(store, ignore_errors=True)
+        store.mkdir(parents=True)
+        partial = store / f".{key}.tmp"
+        shutil.copytree(bundle, partial)
+        partial.rename(store / key)
+    except OSError as exc:
+        logger.warning("search: could not keep the index in the cache %s: %s", store, exc)
+
+
 def write_index(pelican) -> None:
-    """Index the finished site (Pelican's `finalized` signal)."""
+    """Index the finished site (Pelican's `finalized` signal).
+
+    Pagefind's index depends only on the HTML it reads: when every page is the same as in the last
+    build, the bundle of that build is copied from CACHE_PATH instead of indexing all pages again.
+    """
     if not enabled(pelican.settings):
         return
     config = search_settings(pelican.settings)
     output = Path(pelican.output_path)
+    bundle = output_file({}, config["bundle_dir"], 'SEARCH["bundle_dir"]', output=output)
     started = time.perf_counter()
+    cached, key = _cached_bundle(pelican, output, bundle, config)
+    if cached is not None:
+        _replace_tree(cached, bundle)
+        logger.info("search: index of unchanged pages taken from %s", cached)
+        return
     try:
         pages = _run(index_site(output, config))
     except Exception as exc:  # the Pagefind service reports failures as plain exceptions
         logger.error("search: Pagefind could not index %s: %s", output, exc)
         return
-    bundle = output_file({}, config["bundle_dir"], 'SEARCH["bundle_dir"]', output=output)
     for name in UNUSED_BUNDLE_FILES:
         (bundle / name).unlink(missing_ok=True)
     if pages == 0:
         logger.warning("search: nothing to index in %s (no page marks data-pagefind-body)", output)
+    elif key:
+        _keep_bundle(pelican, bundle, key)
     logger.info("search: %d pages indexed in %.2f s", pages, time.perf_counter() - started)
 
 
