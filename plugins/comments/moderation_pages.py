@@ -194,12 +194,15 @@ class MailPages:
                 "<p>Zu diesem Link gibt es keine Anmeldung (mehr); Ihre E-Mail-Adresse ist bei uns nicht "
                 "gespeichert.</p>",
             )  # fmt: skip
+        title, link = self._comment_link(comment_id)
+        back = f'<p><a href="{html.escape(link)}">Zu Ihrem Kommentar</a></p>'
         if state == "confirmed":
-            return self._page(200, "Schon bestätigt", "<p>Sie werden benachrichtigt, wenn jemand antwortet.</p>")
+            return self._page(200, "Schon bestätigt", "<p>Sie werden benachrichtigt, wenn jemand antwortet.</p>" + back)
         if not posting:
             return self._page(
                 200, "Bei Antworten benachrichtigen?",
-                "<p>Möchten Sie eine E-Mail erhalten, wenn jemand auf Ihren Kommentar antwortet?</p>"
+                "<p>Möchten Sie eine E-Mail erhalten, wenn jemand auf Ihren Kommentar zu "
+                f"„{html.escape(title)}“ antwortet?</p>"
                 '<form method="post"><p><button type="submit" class="comment-submit">Ja, bei Antworten benachrichtigen'
                 "</button></p></form><p>Jede dieser E-Mails enthält einen Link zum Abmelden; Ihre Adresse wird dann "
                 f"sofort gelöscht, sonst spätestens {self._days()} Tage nach Ihrem Kommentar.</p>",
@@ -208,7 +211,7 @@ class MailPages:
         return self._page(
             200, "Bestätigt",
             "<p>Danke! Sie erhalten eine E-Mail, wenn jemand auf Ihren Kommentar antwortet. "
-            "Jede enthält einen Link zum Abmelden.</p>",
+            "Jede enthält einen Link zum Abmelden.</p>" + back,
         )  # fmt: skip
 
     def _unsubscribe(self, comment_id: str, posting: bool) -> Answer:
@@ -226,6 +229,16 @@ class MailPages:
         self.queue.checkpoint()
         logger.info("comments: Abmeldung zu Kommentar %s, Adresse gelöscht", comment_id)
         return self._page(200, "Abgemeldet", done)
+
+    def _comment_link(self, comment_id: str) -> tuple[str, str]:
+        """The title of the subscribed comment's article and the root path of the comment on its page."""
+        row = self.queue.read(
+            lambda db: db.execute("SELECT article FROM subscribers WHERE comment_id = ?", (comment_id,)).fetchone()
+        )
+        slug = row[0] if row else ""
+        article = self.manifest.articles().get(slug, {})
+        path = "/" + str(article.get("url", f"{slug}/")).lstrip("/")
+        return str(article.get("title") or slug), f"{path}#comment-{comment_id}"
 
     def _days(self) -> int:
         return self.mail.notify_retention_days if self.mail else 180

@@ -208,7 +208,9 @@ def test_approval_mail_double_opt_in_reply_mail_and_one_click_unsubscribe(mailin
 
     before = snapshot(intake.config.db_path)
     page = intake.request("GET", confirm)
-    assert page.status == 200 and BeautifulSoup(page.text, "html.parser").find("form", method="post")
+    asking = BeautifulSoup(page.text, "html.parser")
+    assert page.status == 200 and asking.find("form", method="post") and "„Ein Beitrag“" in asking.get_text()
+    assert asking.find("a", href=f"/beitrag/#comment-{comment_id}")
     assert snapshot(intake.config.db_path) == before
     with_unconfirmed_reply = intake.queue.write(
         lambda db: subscriptions.announce_reply(db, parent_id=comment_id, reply_id="r0", author="A", body="B")
