@@ -205,7 +205,7 @@ class MailPages:
                 f"„{html.escape(title)}“ antwortet?</p>"
                 '<form method="post"><p><button type="submit" class="comment-submit">Ja, bei Antworten benachrichtigen'
                 "</button></p></form><p>Jede dieser E-Mails enthält einen Link zum Abmelden; Ihre Adresse wird dann "
-                f"sofort gelöscht, sonst spätestens {self._days()} Tage nach Ihrem Kommentar.</p>",
+                f"sofort gelöscht, sonst spätestens {self._days()} Tage nach Ihrem Kommentar.</p>" + back,
             )  # fmt: skip
         self.queue.write(lambda db: subscriptions.confirm(db, comment_id))
         return self._page(
