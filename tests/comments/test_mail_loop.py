@@ -7,6 +7,7 @@ import json
 import re
 import socket
 import sqlite3
+import threading
 import time
 from email import message_from_bytes
 from email.policy import default
@@ -17,8 +18,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from comments import subscriptions
+from comments.intake import IntakeApp
 from comments.mailer import MailSettings, SmtpSettings
 from comments.notify import SmtpNotifier
+from waitress import create_server
+
+from sitetools.devserver import site_app
 
 READER = "Leserin.Beispiel@Example.org"
 MODERATOR = "redaktion@example.org"
@@ -294,8 +299,6 @@ def test_an_expired_link_is_gone_and_changes_nothing(mailing, valid_form, monkey
 
 
 def test_the_preview_hands_the_mail_pages_to_the_intake(tmp_path):
-    from sitetools.devserver import site_app
-
     (tmp_path / "404.html").write_text("fehlt", encoding="utf-8")
     seen = []
 
@@ -309,3 +312,32 @@ def test_the_preview_hands_the_mail_pages_to_the_intake(tmp_path):
         app({"PATH_INFO": f"/kommentare/{area}/t", "REQUEST_METHOD": "GET"}, lambda *a: None)
     app({"PATH_INFO": "/kommentare/", "REQUEST_METHOD": "GET"}, lambda *a: None)
     assert seen == ["/kommentare/moderation/t", "/kommentare/benachrichtigung/t", "/kommentare/abmelden/t"]
+
+
+@pytest.mark.browser
+def test_the_confirmation_page_fits_a_phone_and_its_button_subscribes(mailing, valid_form, browser):
+    intake, inbox, _ = mailing
+    comment_id = post_comment(intake, valid_form)
+    approve_by_link(intake, inbox)
+    [mail] = inbox.wait_for(READER)
+    [confirm] = links(mail.get_content(), "benachrichtigung")
+    app = IntakeApp(intake.config)
+    server = create_server(site_app(intake.site, app), host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()  # the site and the intake on one origin, as in production
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.effective_port}{confirm}")
+        assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""  # the site's stylesheet
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        button = page.get_by_role("button", name="Ja, bei Antworten benachrichtigen")
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 40  # a thumb's target
+        assert intake.queue.read(lambda db: subscriptions.state(db, comment_id)) == "offered"
+        button.click()
+        page.wait_for_selector("h1:has-text('Bestätigt')")
+        assert intake.queue.read(lambda db: subscriptions.state(db, comment_id)) == "confirmed"
+    finally:
+        context.close()
+        server.close()
+        app.close()
