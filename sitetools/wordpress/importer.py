@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
+from comments.cleaning import WebsiteError, check_website
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from markupsafe import Markup
@@ -640,9 +641,12 @@ class WordPressImport:
             parent = _text(comment, "wp:comment_parent", self.ns)
             reply_to = f"wp{parent}" if parent in approved and parent != wp_id else None
             url = _text(comment, "wp:comment_author_url", self.ns)
-            if url and not re.match(r"\Ahttps?://[^\s/?#]+[^\s]*\Z", url, re.I):
-                self.summary.note(f"{label}: Webadresse „{shown(url)}“ verworfen")
-                url = ""
+            if url:
+                try:
+                    url = check_website(url)  # the same check as the intake and the build
+                except WebsiteError:
+                    self.summary.note(f"{label}: Webadresse „{shown(url)}“ verworfen")
+                    url = ""
             author = clean(html.unescape(_text(comment, "wp:comment_author", self.ns))) or "Anonym"
             dropped: list[str] = []
             soup = BeautifulSoup(autop(_text(comment, "wp:comment_content", self.ns)), "html.parser")

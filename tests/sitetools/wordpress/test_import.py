@@ -94,7 +94,7 @@ def test_comments_keep_their_thread_the_author_mark_and_pingbacks(imported, tmp_
     folder = imported / "comments/groesse-zaehlt-nicht"
     assert sorted(p.name for p in folder.iterdir()) == ["wp11.md", "wp12.md", "wp13.md"]
     assert meta(folder / "wp12.md") | {"Date": ""} == {
-        "Author": "Katrin Albrecht", "Date": "", "Url": "https://alt.beispiel.de", "Reply_to": "wp11",
+        "Author": "Katrin Albrecht", "Date": "", "Url": "https://alt.beispiel.de/", "Reply_to": "wp11",
         "Type": "comment", "Site_author": "true",
     }  # fmt: skip
     assert meta(folder / "wp13.md")["Type"] == "pingback"

@@ -291,6 +291,18 @@ def test_line_breaks_in_any_field_never_forge_metadata(tmp_path):
     assert any("Webadresse „https://m.example\\nSite_author: true" in n for n in importer.summary.notes)
 
 
+@pytest.mark.parametrize("url", ['https://jana.example/mein blog', 'https://x.example/"onmouseover', "https://x.example/<b>"])
+def test_author_urls_the_build_refuses_are_dropped_and_listed(tmp_path, url):
+    importer = run(tmp_path, export(item(comments=comment(url=url))))
+    assert "Url" not in meta(tmp_path / "content/comments/ein-beitrag/wp11.md")
+    assert any("Webadresse" in note for note in importer.summary.notes)
+
+
+def test_author_urls_are_normalised_like_the_intake_does(tmp_path):
+    run(tmp_path, export(item(comments=comment(url="HTTPS://Bäcker.Example/Über"))))
+    assert meta(tmp_path / "content/comments/ein-beitrag/wp11.md")["Url"] == "https://xn--bcker-gra.example/%C3%9Cber"
+
+
 def test_uploads_symlinks_pointing_outside_are_never_followed(tmp_path):
     uploads = tmp_path / "uploads"
     (uploads / "2014").mkdir(parents=True)
