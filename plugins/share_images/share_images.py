@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +18,7 @@ from urllib.parse import urlsplit
 from pelican import signals
 
 from plugins.pluginkit import absolute_siteurl, active, lead_image, options, output_file, relative_output, write_atomic
+from plugins.pluginkit.progress import progress
 
 from .cards import HEIGHT, WIDTH, CardText, draw_card, draw_lead_image, intrinsic_size, png_bytes
 
@@ -25,6 +29,7 @@ DEFAULTS = {
     "cache_dir": None,  # None: share-images/ in Pelican's CACHE_PATH
 }
 RENDER_VERSION = "1"  # bump when the drawing changes, so cached images are redrawn
+PARALLEL_FROM = 16  # from this many images to draw, the processor's other cores help
 
 
 @dataclass(frozen=True)
@@ -122,25 +127,69 @@ class ShareImages:
         for page in generator.pages + generator.hidden_pages:
             self.add(page, generator.settings["SITENAME"], site_name or generator.settings["SITENAME"])
 
-    def draw(self, job: Job) -> Path:
-        """The cached PNG of a job, drawn now if it is not cached yet (written atomically)."""
-        cached = self.cache_dir() / f"{job.key}.png"
-        if cached.is_file():
-            return cached
-        image = draw_lead_image(job.lead_image) if job.lead_image else draw_card(job.card)
-        write_atomic(cached, png_bytes(image))
-        return cached
+    def cached(self, job: Job) -> Path:
+        """Where the drawn PNG of a job is kept."""
+        return self.cache_dir() / f"{job.key}.png"
+
+    def draw_missing(self, jobs: list[Job]) -> None:
+        """Draw every job that is not cached yet, into the cache (written atomically).
+
+        A card with a lead image shows only that image, so each image file is drawn once however
+        many articles use it. Many drawings are spread over the processor's cores.
+        """
+        groups: dict[str, list[Job]] = {}
+        for job in jobs:
+            if not self.cached(job).is_file():
+                groups.setdefault(drawing_key(job), []).append(job)
+        if not groups:
+            return
+        firsts = [group[0] for group in groups.values()]
+        workers = min(len(firsts) // PARALLEL_FROM, os.cpu_count() or 1, 4)
+        with progress("Vorschaubilder zeichnen", total=len(firsts)) as advance:
+            if workers > 1:
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    drawn = pool.map(render, firsts, chunksize=8)
+                    self._keep(groups.values(), drawn, advance)
+            else:
+                self._keep(groups.values(), map(render, firsts), advance)
+
+    def _keep(self, groups, drawn, advance) -> None:
+        for group, result in zip(groups, drawn, strict=True):
+            advance()
+            if isinstance(result, Exception):
+                logger.error("share_images: cannot draw %s: %s", group[0].save_as, result)
+                continue
+            for job in group:
+                write_atomic(self.cached(job), result)
 
     def write(self, pelican) -> None:
         """Copy every planned image into the finished output (Pelican's `finalized` signal)."""
         if not self.active:
             return
+        self.draw_missing(list(self.jobs.values()))
         for job in self.jobs.values():
+            cached = self.cached(job)
+            if not cached.is_file():
+                continue  # could not be drawn: reported above
             target = output_file(pelican.settings, job.save_as, 'SHARE_IMAGES["output_dir"]', pelican.output_path)
             try:
-                write_atomic(target, self.draw(job).read_bytes())
-            except (OSError, ValueError) as exc:  # resvg and Pillow report unreadable images as ValueError/OSError
-                logger.error("share_images: cannot draw %s: %s", job.save_as, exc)
+                write_atomic(target, cached.read_bytes())
+            except OSError as exc:
+                logger.error("share_images: cannot write %s: %s", job.save_as, exc)
+
+
+def drawing_key(job: Job) -> str:
+    """What the drawing depends on: the lead image file alone, or the whole title card."""
+    return f"image:{job.lead_image.resolve()}" if job.lead_image else f"card:{job.key}"
+
+
+def render(job: Job) -> bytes | Exception:
+    """The PNG of one job (a module-level function: worker processes call it); an unreadable image gives its error."""
+    try:
+        image = draw_lead_image(job.lead_image) if job.lead_image else draw_card(job.card)
+        return png_bytes(image)
+    except (OSError, ValueError) as exc:  # resvg and Pillow report unreadable images as ValueError/OSError
+        return exc
 
 
 IMAGES = ShareImages()  # module level: blinker holds bound methods weakly, and repeated register() must not add more
