@@ -16,7 +16,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from contextlib import redirect_stdout
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -158,11 +158,25 @@ def _sort_key(finding: Finding) -> tuple:
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Findings without repeats, by file and line; a link error on a line with another error is not repeated."""
+    """Findings without repeats, by file and line.
+
+    The link check repeats nothing: where another check named the same link on the same line, its
+    error stands alone, and a finding it confirms with the same words (an image without {static})
+    becomes that error.
+    """
     unique = set(findings)
+    links = {(f.where, f.text) for f in unique if f.source == LINK_CHECK}
     said = {(f.where, _quoted(f.text)) for f in unique if f.severity == "error" and f.source != LINK_CHECK}
-    kept = [f for f in unique if f.source != LINK_CHECK or (f.where, _quoted(f.text)) not in said]
-    return sorted(kept, key=_sort_key)
+    confirmed = {(f.where, f.text) for f in unique if f.source != LINK_CHECK and (f.where, f.text) in links}
+    kept = []
+    for finding in unique:
+        if finding.source == LINK_CHECK:
+            if (finding.where, finding.text) in confirmed or (finding.where, _quoted(finding.text)) in said:
+                continue
+        elif (finding.where, finding.text) in confirmed:
+            finding = replace(finding, severity="error")
+        kept.append(finding)
+    return sorted(set(kept), key=_sort_key)
 
 
 def _quoted(text: str) -> str:

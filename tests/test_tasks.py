@@ -162,6 +162,7 @@ def test_every_task_is_described_in_german():
     listing = subprocess.run(
         [sys.executable, "-m", "invoke", "--list"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    descriptions = [line[19:] for line in listing.splitlines() if line.startswith("  ")]
+    # the description column, without names of tasks and files (comments.approve, publishconf.py)
+    descriptions = [re.sub(r"\S+\.\S+", "", line[19:]) for line in listing.splitlines() if line.startswith("  ")]
     assert len(descriptions) > 20
     assert not [line for line in descriptions if ENGLISH.search(line)]
