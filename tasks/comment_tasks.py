@@ -12,8 +12,8 @@ from invoke import Collection, Exit, task
 from tasks.project import ROOT, blog, pelican_settings
 
 LOCK_TIMEOUT = 10  # seconds a moderation step waits for the intake's write lock
-# Live reload (make serve) rebuilds by itself after a change in content/: the next step is the same for both.
-NEXT_STEP = "Die Vorschau (make serve) zeigt das nach dem nächsten Neubau; online geht es mit invoke publish."
+# Live reload (make serve) rebuilds by itself after a change in content/: no "invoke build" to suggest.
+NEXT_STEP = "Eine laufende Vorschau (make serve) zeigt die Änderung von selbst; online geht sie mit invoke publish."
 
 
 def intake_app(settings_file: Path, output: Path):
