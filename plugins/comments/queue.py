@@ -327,10 +327,12 @@ class CommentQueue:
         """Delete every entry queued more than days ago (pending, spam and approved); returns how many of each status.
 
         An imported comment keeps its own, older date in created; its days count from when it was queued.
+        An accepted entry (approved by link, holding no address) stays until `comments.pull` has written it.
         """
         cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
         with self._transaction() as db:
             rows = db.execute(
-                "DELETE FROM comments WHERE COALESCE(queued, created) < ? RETURNING status", (cutoff,)
+                "DELETE FROM comments WHERE COALESCE(queued, created) < ? AND status != 'accepted' RETURNING status",
+                (cutoff,),
             ).fetchall()
         return Counter(status for (status,) in rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,15 @@ def test_a_reply_on_the_laptop_reaches_the_subscriber_through_the_remote_api(
     assert [(k, c, json.loads(p)["body"]) for k, c, p in rows if k == "reply"] == [("reply", comment_id, "Danke!")]
     headers = {"Authorization": "Bearer token-fuer-tests", "Content-Type": "application/json"}
     assert remote.request("POST", f"/kommentare/api/entries/{comment_id}/replies", b"{}", headers).status == 400
+
+
+def test_a_comment_approved_by_link_outlives_the_purge_until_it_is_pulled(intake, valid_form, context, capsys):
+    comment_id = post(intake, valid_form)
+    entry = intake.queue.get(comment_id)
+    intake.queue.mark_accepted(comment_id, entry.body, None, entry.url)
+    with sqlite3.connect(intake.config.db_path) as db:
+        db.execute("UPDATE comments SET created = '2000-01-01T00:00:00+00:00', queued = created")
+    assert not intake.queue.purge(30)
+    comment_tasks.pull(context)
+    assert "1 Kommentar geholt." in capsys.readouterr().out
+    assert intake.queue.purge(30) == {"approved": 1}  # written: now it goes like every finished entry
