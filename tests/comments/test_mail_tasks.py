@@ -133,7 +133,7 @@ def test_a_comment_approved_by_link_outlives_the_purge_until_it_is_pulled(intake
     entry = intake.queue.get(comment_id)
     intake.queue.mark_accepted(comment_id, entry.body, None, entry.url)
     with sqlite3.connect(intake.config.db_path) as db:
-        db.execute("UPDATE comments SET created = '2000-01-01T00:00:00+00:00', queued = created")
+        db.execute("UPDATE comments SET created = ?, queued = ?", ("2000-01-01T00:00:00+00:00",) * 2)
     assert not intake.queue.purge(30)
     comment_tasks.pull(context)
     assert "1 Kommentar geholt." in capsys.readouterr().out
