@@ -8,7 +8,9 @@ compounds, a long tail of other words, stop words) in a fresh child process per 
 - import: the one-time import of numpy and scipy (a build pays it once);
 - cold: the step with an empty term cache, wall time and the step's own peak memory (resident
   memory above what the process held before the step);
-- warm: the same after one article was edited, with the cache of the cold run;
+- warm: the same after one article was edited, with the caches of the cold run (from 2,000
+  articles on the stored model: only the edited article is analysed and folded in, see
+  plugins/recommendations/similarity.py);
 - baseline: full-text TF-IDF + cosine with gensim (as pelican-similar-posts does over tags: a
   similarity index queried once per article), on the same corpus and the same word analysis.
   gensim is optional: `pip install -r requirements-bench.txt`; without it the baseline is skipped.
@@ -122,10 +124,12 @@ if kind == "ours":
                                          edited.text + " Nachtrag zum Budget.", edited.date)
         started, cpu_started = time.perf_counter(), time.process_time()
         cache = TermCache(cache_file)
-        Model(documents, Weights(), cache).top(3)
+        model = Model(documents, Weights(), cache)
+        model.top(3)
         figures["warm_s"] = time.perf_counter() - started
         figures["warm_cpu_s"] = time.process_time() - cpu_started
         figures["warm_hits"] = cache.hits
+        figures["warm_model"] = model.warm
 else:
     import numpy as np
     from gensim import corpora, models, similarities
