@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 SHELL = "antwort.jinja"  # below the intake's path in the output
 TEMPLATE = "comments_answer"
 START, END = "<!--antwort-->", "<!--/antwort-->"
-KEPT_FIELDS = ("article", "author", "email", "url", "body", "reply_to", "consent")
+KEPT_FIELDS = ("article", "author", "email", "url", "body", "reply_to", "consent", "notify")
 
 
 @dataclass(frozen=True)

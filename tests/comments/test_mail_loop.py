@@ -341,3 +341,12 @@ def test_the_confirmation_page_fits_a_phone_and_its_button_subscribes(mailing, v
         context.close()
         server.close()
         app.close()
+
+
+def test_a_refused_post_keeps_the_notify_choice_in_the_form_again(intake, valid_form):
+    answer = intake.post(valid_form(consent="", notify="1"))
+    assert answer.status == 400
+    form = BeautifulSoup(answer.text, "html.parser").find("form", class_="comment-form")
+    assert form.find("input", attrs={"name": "notify"}).has_attr("checked")
+    again = intake.post(valid_form(consent=""))
+    assert not BeautifulSoup(again.text, "html.parser").find("input", attrs={"name": "notify"}).has_attr("checked")
