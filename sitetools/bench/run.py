@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from plugins.pluginkit.progress import progress
 from sitetools.bench.comments import measure_comment_build, measure_intake
-from sitetools.bench.core import Bench, Figure, Variant, build_once, build_variants, write_corpus
+from sitetools.bench.core import Bench, Figure, Variant, build_once, build_variants, warm_up, write_corpus
 from sitetools.bench.plugins import measure_content_check, measure_feeds
 from sitetools.bench.preview import measure_live_reload
 from sitetools.bench.recommendations import measure_recommendations
@@ -46,16 +47,26 @@ def run_benchmark(articles: int, repeats: int, project: Path) -> tuple[list[Vari
         vanilla_settings = root / "vanilla.py"
         vanilla_settings.write_text('TIMEZONE = "Europe/Berlin"\n')
         variants = build_variants(content, project, vanilla_settings)
-        for round_number in range(repeats):
-            shift = round_number % len(variants)
-            for variant in variants[shift:] + variants[:shift]:
-                build_once(variant, root / "out")
-                print(f"  Runde {round_number + 1}: {variant.name:<12} {_de(variant.seconds[-1])} s Wandzeit, "
-                      f"{_de(variant.cpu_seconds[-1])} s CPU")  # fmt: skip
-        _print_variants(variants)
-        bench = Bench(content, project, root, repeats)
-        figures = [figure for measure in MEASUREMENTS for figure in measure(bench)]
-    _print_figures(figures)
+        warm = [variant for variant in variants if variant.cache == "warm"]
+        steps = len(warm) + repeats * len(variants) + len(MEASUREMENTS)
+        with progress("Benchmark", total=steps, minimum=1) as advance:
+            for variant in warm:  # fills its caches; not counted
+                warm_up(variant, root / "out")
+                advance()
+            for round_number in range(repeats):
+                shift = round_number % len(variants)
+                for variant in variants[shift:] + variants[:shift]:
+                    build_once(variant, root / "out")
+                    print(f"  Runde {round_number + 1}: {variant.name:<12} {_de(variant.seconds[-1])} s Wandzeit, "
+                          f"{_de(variant.cpu_seconds[-1])} s CPU")  # fmt: skip
+                    advance()
+            _print_variants(variants)
+            bench = Bench(content, project, root, repeats, min(variants[0].cpu_seconds))
+            figures = []
+            for measure in MEASUREMENTS:
+                figures += measure(bench)
+                advance()
+    _print_figures(figures, min(variants[0].cpu_seconds))
     return variants, figures
 
 
@@ -90,9 +101,10 @@ def _print_variants(variants: list[Variant]) -> None:
         )
 
 
-def _print_figures(figures: list[Figure]) -> None:
+def _print_figures(figures: list[Figure], plain_cpu: float) -> None:
     if not figures:
         return
-    print(f"\n{'Messung':<55} {'Wert':>9}  Budget")
+    print(f"\nPelican pur (Referenz der Verhältnisse): {_de(plain_cpu)} s CPU")
+    print(f"{'Messung':<55} {'Wert':>9}  Budget")
     for figure in figures:
         print(f"{figure.name:<55} {_de(figure.value):>7} {figure.unit:<2} {_verdict(figure.value, figure.budget)}")
