@@ -100,6 +100,17 @@ def send_mail(smtp_settings: SmtpSettings, message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
+def smtp_reason(exc: Exception) -> str:
+    """Why sending failed, for the log: never the server's text, which may repeat the reader's address."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "Empfänger abgelehnt"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"Mailserver antwortet {exc.smtp_code}"
+    if isinstance(exc, smtplib.SMTPException):
+        return f"SMTP-Fehler ({type(exc).__name__})"
+    return f"Mailserver nicht erreichbar ({getattr(exc, 'strerror', None) or type(exc).__name__})"
+
+
 def with_unsubscribe(message: EmailMessage, url: str) -> EmailMessage:
     """Add the RFC 8058 one-click unsubscribe headers."""
     message["List-Unsubscribe"] = f"<{url}>"
@@ -203,8 +214,8 @@ class OutboxWorker:
         if attempts >= len(RETRY_DELAYS):
             self._done(row_id)
             logger.error(
-                "comments: %s zu Kommentar %s nach %d Versuchen verworfen: Mailserver nicht erreichbar (%s)",
-                what, comment_id, attempts + 1, exc,
+                "comments: %s zu Kommentar %s nach %d Versuchen verworfen: %s",
+                what, comment_id, attempts + 1, smtp_reason(exc),
             )  # fmt: skip
             return
         delay = RETRY_DELAYS[attempts]
@@ -214,7 +225,7 @@ class OutboxWorker:
         )
         logger.warning(
             "comments: %s zu Kommentar %s nicht gesendet (%s); neuer Versuch in %d s",
-            what, comment_id, exc, delay,
+            what, comment_id, smtp_reason(exc), delay,
         )  # fmt: skip
 
     def compose(self, kind: str, comment_id: str, payload: dict) -> EmailMessage | None:

@@ -13,7 +13,7 @@ import smtplib
 import threading
 from email.message import EmailMessage
 
-from .mailer import MailSettings, SmtpSettings, new_message, send_mail
+from .mailer import MailSettings, SmtpSettings, new_message, send_mail, smtp_reason
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class SmtpNotifier:
                     retry.start()
                 logger.warning(
                     "comments: Mail an die Moderation zu Kommentar %s nicht gesendet (Versuch %d von %d): %s",
-                    comment["id"], attempt, ATTEMPTS, exc,
+                    comment["id"], attempt, ATTEMPTS, smtp_reason(exc),
                 )  # fmt: skip
             finally:
                 self._queue.task_done()

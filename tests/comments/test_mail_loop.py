@@ -350,3 +350,32 @@ def test_a_refused_post_keeps_the_notify_choice_in_the_form_again(intake, valid_
     assert form.find("input", attrs={"name": "notify"}).has_attr("checked")
     again = intake.post(valid_form(consent=""))
     assert not BeautifulSoup(again.text, "html.parser").find("input", attrs={"name": "notify"}).has_attr("checked")
+
+
+class Refusing(Inbox):
+    """A mail server that refuses the reader's address, repeating it in its answer (as many do)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() == READER.lower():
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_refused_reader_address_is_logged_without_the_address(start_intake, valid_form, caplog):
+    port, inbox = free_port(), Refusing()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        mail = mail_settings(port)
+        intake = start_intake(notify=SmtpNotifier(mail.smtp, mail), mail=mail)
+        comment_id = post_comment(intake, valid_form)
+        intake.queue.mark_approved(comment_id)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any("abgelehnt" in r.getMessage() for r in caplog.records):
+            time.sleep(0.1)
+    finally:
+        controller.stop()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Freischaltungs-Mail zu Kommentar" in logged and "Empfänger abgelehnt" in logged
+    assert READER.lower() not in logged.lower()
