@@ -13,6 +13,9 @@ import hashlib
 import json
 import logging
 import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from importlib import metadata as package_metadata
 from pathlib import Path
@@ -29,6 +32,9 @@ DEFAULTS = {
     "bundle_dir": "pagefind",  # below the output directory
     "page_url": "suche/",  # the search page; the header form leads there
     "exclude_selectors": [],  # more CSS selectors Pagefind should skip inside indexed bodies
+    # Live-reload preview: after an edit, serve the last build's index at once and index the new
+    # pages in a background process, which puts its bundle into the output and the cache when done.
+    "defer_index": False,
 }
 # Pagefind's ready-made interfaces; our own js/search.js uses only the API (pagefind.js).
 UNUSED_BUNDLE_FILES = (
@@ -79,12 +85,12 @@ def add_search_page(pelican) -> None:
     settings["SEARCH_BUNDLE_URL"] = config["bundle_dir"].strip("/") + "/"
 
 
-async def index_site(output: Path, config: dict) -> int:
-    """Index the HTML files of output and write the bundle; returns the number of indexed pages."""
+async def index_site(output: Path, config: dict, bundle: Path | None = None) -> int:
+    """Index the HTML files of output and write the bundle (into output, or bundle); returns the number of pages."""
     index_config = IndexConfig(
         force_language=config["language"],
         exclude_selectors=list(config["exclude_selectors"]),
-        output_path=str(output_file({}, config["bundle_dir"], 'SEARCH["bundle_dir"]', output=output)),
+        output_path=str(bundle or output_file({}, config["bundle_dir"], 'SEARCH["bundle_dir"]', output=output)),
     )
     async with PagefindIndex(config=index_config) as index:
         indexed = await index.add_directory(str(output))
@@ -122,21 +128,67 @@ def _cached_bundle(pelican, output: Path, bundle: Path, config: dict) -> tuple[P
     if not buildcache.enabled(pelican.settings):
         return None, ""
     key = index_key(output, bundle, config)
-    cached = Path(pelican.settings["CACHE_PATH"]) / "pagefind" / key
+    cached = _store(pelican) / key
     return (cached if (cached / "pagefind-entry.json").is_file() else None), key
 
 
-def _keep_bundle(pelican, bundle: Path, key: str) -> None:
+def _store(pelican) -> Path:
+    return Path(pelican.settings["CACHE_PATH"]) / "pagefind"
+
+
+def keep_bundle(store: Path, bundle: Path, key: str) -> None:
     """Keep this bundle as the only cached one (an older one can only match an older site)."""
-    store = Path(pelican.settings["CACHE_PATH"]) / "pagefind"
     try:
+        partial = Path(tempfile.mkdtemp(dir=store.parent, prefix=".pagefind-"))
+        shutil.copytree(bundle, partial, dirs_exist_ok=True)
         shutil.rmtree(store, ignore_errors=True)
         store.mkdir(parents=True)
-        partial = store / f".{key}.tmp"
-        shutil.copytree(bundle, partial)
         partial.rename(store / key)
     except OSError as exc:
         logger.warning("search: could not keep the index in the cache %s: %s", store, exc)
+
+
+def _previous_bundle(store: Path) -> Path | None:
+    """The bundle the last build kept, whatever pages it indexed."""
+    kept = [path for path in store.glob("*") if (path / "pagefind-entry.json").is_file()] if store.is_dir() else []
+    return kept[0] if kept else None
+
+
+def _defer(pelican, output: Path, bundle: Path, key: str, config: dict) -> bool:
+    """Serve the last index now and index in a background process (SEARCH["defer_index"]); False: none kept."""
+    previous = _previous_bundle(_store(pelican))
+    if previous is None:
+        return False
+    _replace_tree(previous, bundle)
+    arguments = json.dumps([str(output), str(bundle), str(_store(pelican)), key, config])
+    project = str(Path(__file__).resolve().parents[2])
+    script = f"import sys; sys.path.insert(0, {project!r}); from plugins.search.search import reindex; reindex()"
+    subprocess.Popen(  # our own interpreter and module, no shell
+        [sys.executable, "-c", script, arguments],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # outlives the build; the preview serves the page meanwhile
+    )
+    logger.info("search: last index served, the changed pages are indexed in the background")
+    return True
+
+
+def reindex() -> None:
+    """The background step of SEARCH["defer_index"]: index output, then swap the bundle in and keep it."""
+    output, bundle, store, key, config = json.loads(sys.argv[1])
+    output, bundle, store = Path(output), Path(bundle), Path(store)
+    store.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(dir=store.parent, prefix=".pagefind-index-"))
+    try:
+        asyncio.run(index_site(output, config, fresh))
+        for name in UNUSED_BUNDLE_FILES:
+            (fresh / name).unlink(missing_ok=True)
+        if output.is_dir():
+            _replace_tree(fresh, bundle)
+        keep_bundle(store, fresh, key)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def write_index(pelican) -> None:
@@ -156,6 +208,8 @@ def write_index(pelican) -> None:
         _replace_tree(cached, bundle)
         logger.info("search: index of unchanged pages taken from %s", cached)
         return
+    if key and config["defer_index"] and _defer(pelican, output, bundle, key, config):
+        return
     try:
         pages = _run(index_site(output, config))
     except Exception as exc:  # the Pagefind service reports failures as plain exceptions
@@ -166,7 +220,7 @@ def write_index(pelican) -> None:
     if pages == 0:
         logger.warning("search: nothing to index in %s (no page marks data-pagefind-body)", output)
     elif key:
-        _keep_bundle(pelican, bundle, key)
+        keep_bundle(_store(pelican), bundle, key)
     logger.info("search: %d pages indexed in %.2f s", pages, time.perf_counter() - started)
 
 
