@@ -156,6 +156,8 @@ def livereload(c, port: int = DEFAULTS["port"], host: str = DEFAULTS["host"]):
                 flush=True,
             )
         else:
+            if status.errors:
+                print("Behoben: die Vorschau zeigt die neue Fassung, ohne Fehlermeldung.", flush=True)
             status.succeeded(built)
 
     _require_free_port(host, port)

@@ -170,6 +170,7 @@ def test_a_rejected_build_keeps_the_last_good_page_and_shows_the_error_in_every_
     preview.server.terminate()
     printed = preview.server.communicate(timeout=10)[0]
     assert "content/articles/vorschau-im-test.md:9: Fehler: der Block „/// checklist | Bereit?“" in printed
+    assert "\nBehoben: die Vorschau zeigt die neue Fassung" in printed.split("Bereit?“", 1)[1]
 
 
 def test_the_panel_goes_into_html_pages_only_and_names_file_and_line(tmp_path):
