@@ -226,10 +226,19 @@ def pull_comments(c) -> int:
     """Write every entry approved on the intake's side (local or COMMENTS_REMOTE) as a file; returns how many."""
     moderator = _moderator(c)
     accepted = _run(lambda: moderator.queue.entries("accepted"))
+    fetched, refused = 0, []
     for entry in accepted:  # oldest first: a parent before its replies
-        path = _run(lambda entry=entry: moderator.approve(entry.id, note=entry.reason))
+        try:
+            path = _run(lambda entry=entry: moderator.approve(entry.id, note=entry.reason))
+        except Exit as exc:  # this one stays accepted on the server; the others go ahead
+            print(f"Nicht geholt: {exc.message}", file=sys.stderr)
+            refused.append(entry.id)
+            continue
         print(f"Geholt: {entry.id} -> {_shown(path)}")
-    return len(accepted)
+        fetched += 1
+    if refused:
+        raise Exit(f"Nicht geholt: {', '.join(refused)} (die Gründe stehen oben; comments.reject ID verwirft einen).")
+    return fetched
 
 
 @task(help={"comment_id": "ein wartender oder ein veröffentlichter Kommentar"})

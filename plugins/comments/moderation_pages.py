@@ -126,6 +126,12 @@ class MailPages:
         else:
             strip = action == "strip"
             body = strip_links(entry.body) if strip else entry.body
+            if not body.strip() and entry.type == "comment":
+                return self._page(
+                    400, "Ohne Links bleibt nichts",
+                    "<p>Ohne seine Links bleibt von diesem Kommentar kein Text. Lehnen Sie ihn ab oder schalten "
+                    "Sie ihn mit Links frei.</p>",
+                )  # fmt: skip
             note, url = (STRIPPED_NOTE, None) if strip else (None, entry.url)
             changed = self.queue.mark_accepted(entry.id, body, note, url)
             self.wake()

@@ -379,3 +379,11 @@ def test_a_refused_reader_address_is_logged_without_the_address(start_intake, va
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "Freischaltungs-Mail zu Kommentar" in logged and "Empfänger abgelehnt" in logged
     assert READER.lower() not in logged.lower()
+
+
+def test_without_links_nothing_left_is_refused_and_the_comment_waits(mailing, valid_form):
+    intake, inbox, _ = mailing
+    comment_id = post_comment(intake, valid_form, body="https://werbung.example/")
+    answer = browser_post(intake, moderation_links(inbox)["Ohne Links freischalten"], {"action": "strip"})
+    assert answer.status == 400 and "kein Text" in answer.text
+    assert intake.queue.get(comment_id).status == "pending"

@@ -11,7 +11,7 @@ import pytest
 from comments import subscriptions
 from comments.moderation import STRIPPED_NOTE, Moderator
 from helpers import ROOT
-from invoke import Config, Context
+from invoke import Config, Context, Exit
 
 from tasks import comment_tasks
 
@@ -138,3 +138,16 @@ def test_a_comment_approved_by_link_outlives_the_purge_until_it_is_pulled(intake
     comment_tasks.pull(context)
     assert "1 Kommentar geholt." in capsys.readouterr().out
     assert intake.queue.purge(30) == {"approved": 1}  # written: now it goes like every finished entry
+
+
+def test_pull_goes_past_an_entry_it_cannot_write_and_exits_1_naming_it(intake, valid_form, context, capsys):
+    broken, fine = post(intake, valid_form, body="Kaputt"), post(intake, valid_form, body="Gut")
+    for comment_id in (broken, fine):
+        entry = intake.queue.get(comment_id)
+        intake.queue.mark_accepted(comment_id, entry.body, None, entry.url)
+    with sqlite3.connect(intake.config.db_path) as db:  # a website the build would refuse
+        db.execute("UPDATE comments SET url = 'javascript:alert(1)' WHERE id = ?", (broken,))
+    with pytest.raises(Exit) as refused:
+        comment_tasks.pull(context)
+    assert refused.value.code == 1 and broken in refused.value.message
+    assert intake.queue.get(fine).status == "approved" and intake.queue.get(broken).status == "accepted"
