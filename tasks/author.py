@@ -294,7 +294,11 @@ def _pull_remote_comments(c, settings: dict) -> None:
         return
     from tasks.comment_tasks import pull_comments
 
-    count = pull_comments(c)
+    try:
+        count = pull_comments(c)
+    except Exit as exc:  # the site goes out anyway; what was not fetched waits on the server
+        print(f"{exc.message}\nVeröffentlicht wird trotzdem; den Rest holt invoke comments.pull.", file=sys.stderr)
+        return
     fetched = "1 freigeschalteter Kommentar" if count == 1 else f"{count} freigeschaltete Kommentare"
     print(f"Vom Kommentarserver geholt: {fetched}.")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -151,3 +152,16 @@ def test_pull_goes_past_an_entry_it_cannot_write_and_exits_1_naming_it(intake, v
         comment_tasks.pull(context)
     assert refused.value.code == 1 and broken in refused.value.message
     assert intake.queue.get(fine).status == "approved" and intake.queue.get(broken).status == "accepted"
+
+
+def test_publish_goes_on_when_the_remote_intake_is_unreachable(context, monkeypatch, capsys):
+    from tasks.author import _pull_remote_comments
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    monkeypatch.setenv("COMMENTS_REMOTE", f"http://127.0.0.1:{closed}")
+    monkeypatch.setenv("COMMENTS_TOKEN", "token-fuer-tests")
+    _pull_remote_comments(context, {})
+    err = capsys.readouterr().err
+    assert "nicht erreichbar" in err and "Veröffentlicht wird trotzdem" in err
