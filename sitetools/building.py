@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -27,23 +28,56 @@ class BuildError(RuntimeError):
         self.findings = findings or []
 
 
+PROJECT = Path(__file__).resolve().parent.parent
+_standby: list[subprocess.Popen] = []  # the live-reload preview's next build, already started
+
+
+def _environment() -> dict[str, str]:
+    """The environment of a build's child: this project importable as sitetools."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")])))
+
+
+def _run_child(arguments: list[str], standby: bool) -> int:
+    """Run sitetools.pelican_run with arguments; with standby in the child started ahead, and start the next."""
+    waiting = _standby.pop() if standby and _standby else None
+    if waiting is not None and waiting.poll() is None:
+        try:
+            waiting.stdin.write(json.dumps(arguments) + "\n")
+            waiting.stdin.close()
+        except OSError:
+            waiting = None
+    else:
+        waiting = None
+    if waiting is None:
+        command = [sys.executable, "-m", "sitetools.pelican_run", *arguments]
+        code = subprocess.run(command, check=False, env=_environment()).returncode
+    else:
+        code = waiting.wait()
+    if standby:
+        command = [sys.executable, "-m", "sitetools.pelican_run", "--standby"]
+        _standby.append(subprocess.Popen(command, stdin=subprocess.PIPE, text=True, env=_environment()))
+    return code
+
+
 def run_pelican(
-    content: Path, settings_file: Path, output: Path, *extra: str, check_links: Sequence[str] | None = None
+    content: Path,
+    settings_file: Path,
+    output: Path,
+    *extra: str,
+    check_links: Sequence[str] | None = None,
+    standby: bool = False,
 ) -> BuildReport:
     """Run Pelican in a child process with errors fatal (see sitetools.pelican_run); what it reported.
 
     Every problem is printed as one German line while it builds, then the German summary. Raises
     BuildError, with the findings, when the build fails or (check_links: the paths the link check
-    skips, see build_into) has a broken link.
+    skips, see build_into) has a broken link. standby (the live-reload preview) keeps the child of
+    the next build started ahead, so an edit waits neither for Python nor for Pelican's imports.
     """
-    project = Path(__file__).resolve().parent.parent
     handle, name = tempfile.mkstemp(prefix="kmu-build-", suffix=".json")
     os.close(handle)
     report = Path(name)
-    command = [
-        sys.executable,
-        "-m",
-        "sitetools.pelican_run",
+    arguments = [
         str(report),
         *_link_options(check_links),
         str(content),
@@ -55,15 +89,14 @@ def run_pelican(
         "errors",
         *extra,
     ]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")])))
     try:
-        result = subprocess.run(command, check=False, env=env)
+        code = _run_child(arguments, standby)
         built = BuildReport.load(report)
     finally:
         report.unlink(missing_ok=True)
-    if result.returncode != 0:
+    if code != 0:
         errors = sum(1 for f in built.findings if f.severity == "error")
-        what = f"{errors} Fehler" if errors else f"Pelican ist mit Code {result.returncode} abgebrochen"
+        what = f"{errors} Fehler" if errors else f"Pelican ist mit Code {code} abgebrochen"
         raise BuildError(f"{what} (siehe oben)", built.findings)
     return built
 

@@ -9,10 +9,18 @@ source lines of Pelican), the summary is German ("15 Artikel, 1 Entwurf, 4 Seite
 --check-links runs the link check on the output and names the Markdown file of every broken link,
 and REPORT receives all findings as JSON for the caller (the preview shows them in the page). The
 exit code is non-zero when the build must be rejected.
+
+`python -m sitetools.pelican_run --standby` is the same for the live-reload preview, a build
+ahead: it imports Pelican and the libraries of the plugins at once, then waits for its arguments
+(one JSON line on stdin). Before it builds, it forgets every module of the project (plugins,
+theme), so the build reads the code as it is on disk then; only the libraries stay loaded.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import json
 import logging
 import sys
 import time
@@ -51,6 +59,27 @@ def summary(generators: list, seconds: float) -> str:
     if counts["hidden"]:
         parts.append(plural(counts["hidden"], "versteckter Beitrag", "versteckte Beiträge"))
     return f"{', '.join(parts)} in {seconds:.1f} s".replace(".", ",")
+
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def standby() -> list[str] | None:
+    """Import Pelican and the plugins' libraries ahead, then wait for the arguments of the build (None: none came)."""
+    import pelican  # noqa: F401  (the point is to have it loaded)
+
+    plugins = PROJECT / "plugins"
+    sys.path.insert(0, str(plugins))
+    for package in sorted(path.parent.name for path in plugins.glob("*/__init__.py")):
+        with contextlib.suppress(Exception):  # the build itself reports a plugin that cannot be imported
+            importlib.import_module(package)
+    sys.path.remove(str(plugins))
+    line = sys.stdin.readline()
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None) or ""
+        if where.startswith((str(plugins), str(PROJECT / "theme"))):
+            del sys.modules[name]  # read again from disk: the author may have changed it meanwhile
+    return json.loads(line) if line.strip() else None
 
 
 def main(argv: list[str]) -> int:
@@ -94,4 +123,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    arguments = standby() if sys.argv[1:] == ["--standby"] else sys.argv[1:]
+    sys.exit(main(arguments) if arguments else 0)

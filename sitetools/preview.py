@@ -66,7 +66,7 @@ def preview_build(
     reports: list[BuildReport] = []
 
     def build(site: Path) -> None:
-        reports.append(run_pelican(content, settings_file, site, *arguments, check_links=link_ignore))
+        reports.append(run_pelican(content, settings_file, site, *arguments, check_links=link_ignore, standby=True))
 
     build_release(output, build, keep=2, project=settings_file.resolve().parent, content=content, adopt=True)
     return reports[0]
