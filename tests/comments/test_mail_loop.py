@@ -271,15 +271,26 @@ def test_without_a_secret_the_moderator_mail_has_no_links_and_no_address_is_kept
     assert intake.request("GET", "/kommentare/moderation/f.abc.0.00").status == 404
 
 
-def test_a_broken_mail_server_is_logged_in_german_and_the_comment_waits(start_intake, valid_form, caplog):
-    mail = mail_settings(free_port())
+def approved_with_mail_to(start_intake, valid_form, port: int) -> tuple[object, str]:
+    """An intake mailing through port, with one notify comment approved; (intake, comment id)."""
+    mail = mail_settings(port)
     intake = start_intake(notify=SmtpNotifier(mail.smtp, mail), mail=mail)
     comment_id = post_comment(intake, valid_form)
     intake.queue.mark_approved(comment_id)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not any("Freischaltungs-Mail" in r.getMessage() for r in caplog.records):
+    return intake, comment_id
+
+
+def logged_lines(caplog, word: str, timeout: float = 10) -> list[str]:
+    """The log messages holding word, once there is one (or after timeout seconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not any(word in r.getMessage() for r in caplog.records):
         time.sleep(0.1)
-    lines = [r.getMessage() for r in caplog.records if "Freischaltungs-Mail" in r.getMessage()]
+    return [r.getMessage() for r in caplog.records if word in r.getMessage()]
+
+
+def test_a_broken_mail_server_is_logged_in_german_and_the_comment_waits(start_intake, valid_form, caplog):
+    intake, comment_id = approved_with_mail_to(start_intake, valid_form, free_port())
+    lines = logged_lines(caplog, "Freischaltungs-Mail")
     assert lines and "Freischaltungs-Mail" in lines[0] and "neuer Versuch" in lines[0]
     assert all(READER.lower() not in line.lower() for line in lines)
     with sqlite3.connect(intake.config.db_path) as db:
@@ -367,13 +378,8 @@ def test_a_refused_reader_address_is_logged_without_the_address(start_intake, va
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        mail = mail_settings(port)
-        intake = start_intake(notify=SmtpNotifier(mail.smtp, mail), mail=mail)
-        comment_id = post_comment(intake, valid_form)
-        intake.queue.mark_approved(comment_id)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not any("abgelehnt" in r.getMessage() for r in caplog.records):
-            time.sleep(0.1)
+        approved_with_mail_to(start_intake, valid_form, port)
+        logged_lines(caplog, "abgelehnt")
     finally:
         controller.stop()
     logged = "\n".join(r.getMessage() for r in caplog.records)
