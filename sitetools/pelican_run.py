@@ -22,6 +22,7 @@ import contextlib
 import importlib
 import json
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
@@ -66,6 +67,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 def standby() -> list[str] | None:
     """Import Pelican and the plugins' libraries ahead, then wait for the arguments of the build (None: none came)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the preview's terminal: end quietly, on EOF
     import pelican  # noqa: F401  (the point is to have it loaded)
 
     plugins = PROJECT / "plugins"
@@ -75,6 +77,7 @@ def standby() -> list[str] | None:
             importlib.import_module(package)
     sys.path.remove(str(plugins))
     line = sys.stdin.readline()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     for name, module in list(sys.modules.items()):
         where = getattr(module, "__file__", None) or ""
         if where.startswith((str(plugins), str(PROJECT / "theme"))):
