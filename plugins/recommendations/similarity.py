@@ -50,6 +50,7 @@ POWER_ITERATIONS, SEED = 2, 2013  # of the randomized SVD above that (it samples
 INCREMENTAL_MIN = 2000  # from this many articles on, a rebuild folds changed articles into the stored model
 REFRESH_SHARE = 0.02  # ... until more than this share of them changed since the last full build
 MODEL_VERSION = "1"  # bump when the stored model's arrays change
+WIDE_SLACK = 16  # columns beyond the k best of a row that are looked at for near ties
 
 
 @dataclass(frozen=True)
@@ -117,17 +118,11 @@ Terms = tuple[np.ndarray, np.ndarray]  # stem ids (int32) and weighted counts (f
 def analyze(document: Document, weights: Weights, analyzer: Analyzer) -> Terms:
     """Weighted stem counts of one document: body once, title and tags with their weights.
 
-    A stem may appear more than once (several word forms, or title and text); building the matrix
-    adds such entries up.
+    Each stem appears once (terms stored by earlier versions may repeat one: building the matrix
+    adds such entries up).
     """
     parts = [(document.text, 1.0), (document.title, weights.title), (" ".join(document.tags), weights.tags)]
-    ids: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
-    for text, weight in parts:
-        part_ids, part_counts = analyzer.counts(text)
-        ids.append(part_ids)
-        counts.append(part_counts * np.float32(weight))
-    return np.concatenate(ids), np.concatenate(counts)
+    return analyzer.weighted_counts(parts)
 
 
 class TermCache:
@@ -192,11 +187,15 @@ class TermCache:
         return terms
 
     def save(self, analyzer: Analyzer) -> None:
-        """Write this run's entries atomically (entries of removed or changed articles are dropped)."""
+        """Write this run's entries atomically (entries of removed or changed articles are dropped).
+
+        The cache is spent afterwards: its arrays are let go, so they do not weigh on the steps after.
+        """
+        keys, parts = list(self.fresh), list(self.fresh.values())
+        self.fresh = {}
+        self._ids, self._counts, self._where = np.zeros(0, np.int32), np.zeros(0, np.float32), {}
         if not self.path:
             return
-        keys = list(self.fresh)
-        parts = list(self.fresh.values())
         arrays = {
             "version": np.array(ANALYZER_VERSION),
             "stems": np.array("\n".join(analyzer.stems)),
@@ -240,8 +239,9 @@ def decompose(matrix: sparse.csr_matrix, dimensions: int) -> tuple[np.ndarray, n
         basis = np.asarray(transposed @ vectors)  # V = Xᵀ·U·Σ⁻¹
     else:
         rng = np.random.default_rng(SEED)
-        sample = matrix @ rng.standard_normal((width, 2 * dimensions)).astype(np.float32)
+        sample = matrix @ rng.standard_normal((width, 2 * dimensions), dtype=np.float32)
         basis_q = np.linalg.qr(sample)[0].astype(np.float32)
+        del sample
         for _ in range(POWER_ITERATIONS):
             basis_q = np.linalg.qr(matrix @ (transposed @ basis_q))[0].astype(np.float32)
         projected = np.asarray(transposed @ basis_q, dtype=np.float64)  # width x (2 * dimensions)
@@ -547,9 +547,19 @@ class Model:
                 scores[self._timestamps[None, :] > self._timestamps[part, None]] = 0.0
             # Every column within rounding of the k-th best score of its row goes on to _select, which
             # compares scores to six decimals and breaks ties there with the exact key.
-            kth = np.partition(scores, total - k, axis=1)[:, total - k]
+            # The `wide` best columns of each row hold its k-th best score; they hold every column
+            # near it unless even their weakest is near (then the row is searched whole).
+            wide = min(total, k + WIDE_SLACK)
+            best = np.argpartition(scores, total - wide, axis=1)[:, total - wide :]
+            values = np.take_along_axis(scores, best, axis=1)
+            kth = np.partition(values, wide - k, axis=1)[:, wide - k]
             floor = np.maximum(kth - np.float32(2.0 / SCORE_SCALE), np.float32(0.5 / SCORE_SCALE))
-            at, cols = np.nonzero(scores >= floor[:, None])
+            whole = (values.min(axis=1) >= floor) & (wide < total)
+            at, position = np.nonzero((values >= floor[:, None]) & ~whole[:, None])
+            cols = best[at, position]
+            if whole.any():
+                more_at, more_cols = np.nonzero((scores >= floor[:, None]) & whole[:, None])
+                at, cols = np.concatenate((at, more_at)), np.concatenate((cols, more_cols))
             parts = share[0] * words[at, cols], share[1] * topics[at, cols]
             picks.put(part, self._select(part, at, cols, scores[at, cols], *parts, k, only_older))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 import snowballstemmer
@@ -81,9 +82,10 @@ class Analyzer:
     """Counts the stems of texts as numbers: one id per stem, the same for every text it reads.
 
     Texts are split at white space (fast, in C) and every piece ("Kunden," or
-    "Social-Media-Strategie") is looked up in one dictionary, also in C. A piece not seen before is
-    read once with WORD_RE and stemmed, and remembered as the id of its one stem, as NO_WORD, or as
-    a code below SEVERAL for a piece with several words, whose ids are kept aside.
+    "Social-Media-Strategie") is looked up in one dictionary, also in C, as written (lower-casing a
+    whole text costs more than the few more pieces). A piece not seen before is lower-cased and read
+    once, with WORD_RE unless it is letters only, stemmed, and remembered as the id of its one stem,
+    as NO_WORD, or as a code below SEVERAL for a piece with several words, whose ids are kept aside.
     """
 
     def __init__(self) -> None:
@@ -101,6 +103,10 @@ class Analyzer:
         return found
 
     def _learn(self, piece: str) -> int:
+        piece = piece.lower()
+        if piece.isalpha():  # one word, the common case: WORD_RE would find just the piece (if long enough)
+            word_stem = stem(piece) if len(piece) > 1 else ""
+            return self.id_of(word_stem) if word_stem else NO_WORD
         stems = [word_stem for word_stem in map(stem, WORD_RE.findall(piece)) if word_stem]
         if len(stems) > 1:
             self._several.append(np.array([self.id_of(word_stem) for word_stem in stems], dtype=np.int64))
@@ -108,22 +114,35 @@ class Analyzer:
         return self.id_of(stems[0]) if stems else NO_WORD
 
     def counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Stem ids of a text's words and how often each occurs (an id may repeat: add them up).
+        """Stem ids of a text's words and how often each occurs, each id once.
 
         Stop words, digits and single letters are left out.
         """
-        pieces = text.lower().split()
+        return self.weighted_counts([(text, 1.0)])
+
+    def weighted_counts(self, parts: Sequence[tuple[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """Stem ids of several texts' words and their counts, each occurrence counting its text's weight."""
+        pieces: list[str] = []
+        lengths = []
+        for text, _ in parts:
+            split = text.split()
+            pieces += split
+            lengths.append(len(split))
         codes = np.fromiter(map(self._pieces.__getitem__, pieces), dtype=np.int64, count=len(pieces))
-        several = codes[codes <= SEVERAL]
-        if len(several):
-            kinds, times = np.unique(several, return_counts=True)
-            parts = [self._several[SEVERAL - kind] for kind in kinds.tolist()]
-            extra = np.repeat(np.concatenate(parts), np.repeat(times, [len(part) for part in parts]))
-            codes = np.concatenate((codes[codes >= 0], extra))
+        weights = np.repeat(np.array([weight for _, weight in parts], dtype=np.float64), lengths)
+        several = codes <= SEVERAL
+        if several.any():
+            words = [self._several[SEVERAL - code] for code in codes[several].tolist()]
+            extra = np.concatenate(words)
+            extra_weights = np.repeat(weights[several], [len(part) for part in words])
+            found = codes >= 0
+            codes = np.concatenate((codes[found], extra))
+            weights = np.concatenate((weights[found], extra_weights))
         else:
-            codes = codes[codes >= 0]
-        ids, numbers = np.unique(codes, return_counts=True)
-        return ids.astype(np.int32), numbers.astype(np.float32)
+            found = codes >= 0
+            codes, weights = codes[found], weights[found]
+        ids, inverse = np.unique(codes, return_inverse=True)
+        return ids.astype(np.int32), np.bincount(inverse, weights=weights, minlength=len(ids)).astype(np.float32)
 
 
 def count_stems(text: str, weight: float = 1.0) -> Counter[str]:
