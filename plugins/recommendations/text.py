@@ -48,6 +48,8 @@ STOP_WORDS = frozenset(
 # snowballstemmer runs the Snowball algorithm in pure Python, or through PyStemmer's compiled
 # version of the very same algorithm when that is installed (it is pinned: about 100 times faster).
 _stemmer = snowballstemmer.stemmer("german")
+if hasattr(_stemmer, "maxCacheSize"):
+    _stemmer.maxCacheSize = 0  # PyStemmer's own cache: _stems below already stems each word once
 NO_WORD, SEVERAL = -1, -2  # what a piece of text stands for, besides a stem id (codes below SEVERAL too)
 _stems: dict[str, str] = {}  # word -> stem, "" for a stop word; shared by every analysis of a process
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from helpers import Site, build_site, write_files
 from recommendations import similarity
 from recommendations.similarity import Model, TermCache, Weights
 
@@ -113,3 +114,34 @@ def test_an_unreadable_model_is_rebuilt(small_limit, tmp_path, caplog) -> None:
     again = build(documents, tmp_path)
     assert not again.warm and "unreadable model" in caplog.text
     assert lists(again) == cold
+
+
+def page_picks(site, slug: str) -> list[str]:
+    return [a["href"] for a in site.html(f"{slug}/index.html").select("aside.recommendations a.recommendation-title")]
+
+
+def test_a_build_keeps_its_model_in_cache_path_and_the_next_one_folds_an_edit_in(monkeypatch, make_site, tmp_path):
+    """Through Pelican: the model sits beside the term cache; an article edited into another's twin picks it first."""
+    monkeypatch.setattr(similarity, "INCREMENTAL_MIN", 4)
+    monkeypatch.setattr(similarity, "REFRESH_SHARE", 0.5)
+    topics = {
+        "bewertungen": "Bewertungen beantworten Sie ruhig; Kunden lesen die Antwort auf eine Bewertung mit.",
+        "datenschutz": "Datenschutz auf der Fanseite: Datenschutzerklärung und Impressum müssen erreichbar sein.",
+        "kennzahlen": "Kennzahlen zeigen, ob sich der Aufwand lohnt; eine Kennzahl ohne Ziel ist wertlos.",
+    }
+    files = {}
+    for number, (name, text) in enumerate(sorted(topics.items()) * 2):
+        files[f"articles/{name}-{number}.md"] = (
+            f"Title: {name.title()} {number}\nDate: 2020-01-0{number + 1} 10:00\nCategory: Praxis\n"
+            f"Slug: {name}-{number}\n\n{text} {text}\n"
+        )
+    # Only our model is tested here: the content caches of Pelican and of the build stay off.
+    cache = {"CACHE_PATH": str(tmp_path / "cache"), "LOAD_CONTENT_CACHE": False, "BUILD_CACHE": False}
+    first = make_site(files, **cache)
+    assert (tmp_path / "cache" / "recommendations-model.npz").is_file()
+    assert page_picks(first, "bewertungen-0")[0] == "../bewertungen-3/"
+    edited = files["articles/kennzahlen-5.md"].replace(topics["kennzahlen"], topics["datenschutz"])
+    files["articles/kennzahlen-5.md"] = edited.replace("Title: Kennzahlen", "Title: Datenschutz")
+    second = Site(build_site(write_files(tmp_path / "content", files), tmp_path / "zweite", **cache))
+    assert page_picks(second, "kennzahlen-5")[:2] == ["../datenschutz-4/", "../datenschutz-1/"]
+    assert page_picks(second, "bewertungen-0")[0] == "../bewertungen-3/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import ROOT, run_pelican_cli, write_files
+from helpers import ROOT, Site, build_site, run_pelican_cli, write_files
 
 REVIEWS = (
     "Kritische Bewertungen im Netz beantworten Sie ruhig und sachlich. Eine schlechte Bewertung ist "
@@ -172,7 +172,9 @@ def test_two_builds_give_identical_pages_cold_and_warm_cache(build, make_site, t
     first = build()
     pages = {p.relative_to(first.output): p.read_bytes() for p in first.files("*/index.html")}
     assert (tmp_path / "cache" / "recommendations.npz").is_file()
-    second = make_site({**BASE}, CACHE_PATH=str(tmp_path / "cache"), OUTPUT_PATH=str(tmp_path / "zweite"))
+    content = write_files(tmp_path / "content", BASE)
+    second = Site(build_site(content, tmp_path / "zweite", CACHE_PATH=str(tmp_path / "cache")))
+    assert second.output != first.output
     assert {p.relative_to(second.output): p.read_bytes() for p in second.files("*/index.html")} == pages
 
 

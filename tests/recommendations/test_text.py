@@ -66,3 +66,19 @@ def test_plain_text_leaves_out_section_links_and_checklist_controls() -> None:
     controls = '<p class="checklist-actions" data-pagefind-ignore="" hidden><button>Zurücksetzen</button></p>'
     text = plain_text(f"{heading}<p>Ein Link im Text</p>{controls}<p>Ende</p>")
     assert text.split() == ["Vom", "Ziel", "Ein", "Link", "im", "Text", "Ende"]
+
+
+def test_weighted_counts_add_the_weights_of_title_and_tags_per_stem() -> None:
+    from recommendations.text import Analyzer
+
+    analyzer = Analyzer()
+    parts = [("Kunden fragen Kunden", 1.0), ("Kunde", 2.0), ("Social-Media Kunden", 1.0)]
+    ids, counts = analyzer.weighted_counts(parts)
+    found = {analyzer.stems[i]: float(c) for i, c in zip(ids.tolist(), counts.tolist(), strict=True)}
+    assert found == {"kund": 5.0, "frag": 1.0, "social": 1.0, "media": 1.0}
+    assert len(set(ids.tolist())) == len(ids)  # each stem once
+
+
+def test_pieces_are_looked_up_as_written_and_stemmed_lower_case() -> None:
+    assert count_stems("KUNDEN Kunden kunden Kunden,") == {"kund": 4}
+    assert count_stems("Ä Öl ÖL") == {"ol": 2}  # a single letter is no word, also as a capital
