@@ -239,11 +239,9 @@ def decompose(matrix: sparse.csr_matrix, dimensions: int) -> tuple[np.ndarray, n
         basis = np.asarray(transposed @ vectors)  # V = Xᵀ·U·Σ⁻¹
     else:
         rng = np.random.default_rng(SEED)
-        sample = matrix @ rng.standard_normal((width, 2 * dimensions), dtype=np.float32)
-        basis_q = np.linalg.qr(sample)[0].astype(np.float32)
-        del sample
+        basis_q = orthonormal(matrix @ rng.standard_normal((width, 2 * dimensions), dtype=np.float32))
         for _ in range(POWER_ITERATIONS):
-            basis_q = np.linalg.qr(matrix @ (transposed @ basis_q))[0].astype(np.float32)
+            basis_q = orthonormal(matrix @ (transposed @ basis_q))
         projected = np.asarray(transposed @ basis_q, dtype=np.float64)  # width x (2 * dimensions)
         values, vectors = np.linalg.eigh(projected.T @ projected)
         strongest = np.argsort(-values, kind="stable")[:dimensions]
@@ -252,6 +250,24 @@ def decompose(matrix: sparse.csr_matrix, dimensions: int) -> tuple[np.ndarray, n
         basis = projected @ vectors[:, strongest]  # V = Xᵀ·Q·W·Σ⁻¹
     safe = np.where(sigma > 1e-9, sigma, np.inf)
     return coordinates.astype(np.float32), (basis / safe).astype(np.float32)
+
+
+def orthonormal(columns: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the columns' span (float32): Cholesky QR twice, Householder QR if that fails.
+
+    For a tall, thin matrix of moderate condition (the samples of the randomized SVD) CholeskyQR2 is
+    as accurate as Householder QR and a few times faster; the SVD depends only on the span.
+    """
+    basis = columns.astype(np.float64)
+    try:
+        for _ in range(2):
+            lower = np.linalg.cholesky(basis.T @ basis)
+            basis = linalg.solve_triangular(lower, basis.T, lower=True).T
+        if np.abs(basis.T @ basis - np.eye(basis.shape[1])).max() < 1e-6:
+            return basis.astype(np.float32)
+    except np.linalg.LinAlgError:
+        pass
+    return np.linalg.qr(columns)[0].astype(np.float32)
 
 
 def latent_topics(matrix: sparse.csr_matrix, dimensions: int) -> np.ndarray:
