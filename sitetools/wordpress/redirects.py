@@ -57,15 +57,16 @@ class ListFormat:
 
 
 REDIRECTS_TXT = ListFormat(
-    "# Old address, new address: the build writes a redirect page at each old one.",
+    "# Alte Adresse, neue Adresse: Der Build legt unter jeder alten Adresse eine Weiterleitung an.",
     re.compile(r"(?P<old>/\S*)\s+(?P<new>\S+)$"),
 )
 NETLIFY = ListFormat(
-    "# Old WordPress addresses -> new pages (written by invoke import-wordpress).",
+    "# Alte WordPress-Adressen -> neue Seiten (geschrieben von invoke import-wordpress).",
     re.compile(r"(?P<old>/\S*(?:\s+\w+=\S+)?)\s+(?P<new>\S+)(?:\s+\d{3}!?)?$"),
 )
 NGINX = ListFormat(
-    "# Old WordPress addresses -> new pages (written by invoke import-wordpress).\n# Include in the server block.",
+    "# Alte WordPress-Adressen -> neue Seiten (geschrieben von invoke import-wordpress).\n"
+    "# In den server-Block einbinden.",
     re.compile(
         r'(?:location = (?:"(?P<quoted>[^"]+)"|(?P<path>\S+))|if \(\$arg_(?P<arg>\w+) = (?P<value>\S+)\))'
         r" \{ return 301 (?P<new>\S+); \}$"
