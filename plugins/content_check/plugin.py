@@ -107,6 +107,7 @@ class ContentCheck:
         self.active = active(pelican.settings, __package__)
         if self.active:
             options(pelican.settings, "CONTENT_CHECK", DEFAULTS)  # a wrong setting stops Pelican here
+            read_flat_folder(pelican.settings)
 
     def use_checked_readers(self, generator) -> None:
         """Before a generator reads: mix the check into its Markdown readers, whoever provided them.
@@ -213,6 +214,23 @@ def report(problems: list[Problem]) -> None:
 
 
 _check = ContentCheck()
+
+
+def read_flat_folder(settings: dict) -> None:
+    """A content folder without any of ARTICLE_PATHS (Markdown files lying flat) is read as articles.
+
+    `pelican DIR -s pelicanconf.py` then builds such a folder too, as Pelican's own default
+    (ARTICLE_PATHS = [""]) would; pages, comments and static folders stay out of the articles.
+    """
+    root = settings["PATH"]
+    if not os.path.isdir(root) or any(os.path.isdir(os.path.join(root, p)) for p in settings["ARTICLE_PATHS"]):
+        return
+    comments = (settings.get("COMMENTS") or {}).get("path", "comments")
+    excluded = [*settings["ARTICLE_EXCLUDES"], *settings["PAGE_PATHS"], *settings["STATIC_PATHS"], comments]
+    logger.info("content_check: kein Ordner %s in %s, die Artikel werden aus dem ganzen Ordner gelesen",
+                ", ".join(settings["ARTICLE_PATHS"]), root)
+    settings["ARTICLE_PATHS"] = [""]
+    settings["ARTICLE_EXCLUDES"] = list(dict.fromkeys(excluded))
 
 
 def register() -> None:
