@@ -218,6 +218,7 @@ def install(generator) -> None:
     jinja_cache = Path(settings["CACHE_PATH"]) / "jinja"
     jinja_cache.mkdir(parents=True, exist_ok=True)
     generator.env.bytecode_cache = FileSystemBytecodeCache(str(jinja_cache))
+    generator.env.auto_reload = False  # no template changes during one build: no stat() per include
     if not isinstance(generator, (ArticlesGenerator, PagesGenerator)) or pelican_caches_reads(settings):
         return  # only these two read sources and save their readers' cache
     readers = generator.readers
