@@ -45,7 +45,7 @@ DENSE_MIN_DENSITY = 0.05  # ... and at least this full is multiplied dense (BLAS
 SCORE_SCALE = 1_000_000  # scores are compared to six decimals, so float noise never decides
 MAX_SHARED_TAGS = 3  # the tag boost counts at most this many shared tags
 MAX_DIMENSIONS = 100  # latent topics at most (the square root of the article count below that)
-EXACT_LIMIT = 2000  # up to this many articles the SVD is exact (eigenvalues of the article Gram matrix)
+EXACT_LIMIT = 500  # up to this many articles the SVD is exact (eigenvalues of the Gram matrix: cubic cost)
 POWER_ITERATIONS, SEED = 2, 2013  # of the randomized SVD above that (it samples twice the dimensions)
 INCREMENTAL_MIN = 2000  # from this many articles on, a rebuild folds changed articles into the stored model
 REFRESH_SHARE = 0.02  # ... until more than this share of them changed since the last full build
@@ -397,7 +397,7 @@ class Model:
         terms = [cache.terms(d, self.weights, analyzer, key) for d, key in zip(self.documents, hashes, strict=True)]
         cache.save(analyzer)
         # Columns in alphabetical order of the stems: sums run in the same order whatever the cache held.
-        order = np.argsort(np.array(analyzer.stems, dtype=object), kind="stable")
+        order = np.array(sorted(range(len(analyzer.stems)), key=analyzer.stems.__getitem__), dtype=np.int64)
         column_of = np.empty(len(order), dtype=np.int32)
         column_of[order] = np.arange(len(order), dtype=np.int32)
         self.stems = [analyzer.stems[i] for i in order]

@@ -107,8 +107,15 @@ class Analyzer:
     def _learn(self, piece: str) -> int:
         piece = piece.lower()
         if piece.isalpha():  # one word, the common case: WORD_RE would find just the piece (if long enough)
-            word_stem = stem(piece) if len(piece) > 1 else ""
-            return self.id_of(word_stem) if word_stem else NO_WORD
+            if len(piece) < 2:
+                return NO_WORD
+            word_stem = _stems.get(piece)
+            if word_stem is None:
+                word_stem = stem(piece)
+            if not word_stem:
+                return NO_WORD
+            found = self.ids.get(word_stem)
+            return self.id_of(word_stem) if found is None else found
         stems = [word_stem for word_stem in map(stem, WORD_RE.findall(piece)) if word_stem]
         if len(stems) > 1:
             self._several.append(np.array([self.id_of(word_stem) for word_stem in stems], dtype=np.int64))
