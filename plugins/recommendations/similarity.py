@@ -423,8 +423,11 @@ class Model:
                 state = {name: stored[name] for name in stored.files}
             rows, width = len(state["keys"]), len(state["idf"])
             matrix = sparse.csr_matrix((state["data"], state["indices"], state["indptr"]), shape=(rows, width))
-            if state["coordinates"].shape[0] != rows or state["basis"].shape[0] > width:
+            per_row = ("coordinates", "folded", "picks", "raw", "words", "topics", "count", "slugs")
+            if any(len(state[name]) != rows for name in per_row) or state["basis"].shape[0] > width:
                 raise ValueError("inconsistent arrays")
+            if state["picks"].size and (state["picks"].max() >= rows or state["picks"].min() < -1):
+                raise ValueError("picks out of range")
             state["matrix"] = matrix
             return state
         except (OSError, ValueError, KeyError) as exc:

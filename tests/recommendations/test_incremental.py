@@ -145,3 +145,18 @@ def test_a_build_keeps_its_model_in_cache_path_and_the_next_one_folds_an_edit_in
     second = Site(build_site(write_files(tmp_path / "content", files), tmp_path / "zweite", **cache))
     assert page_picks(second, "kennzahlen-5")[:2] == ["../datenschutz-4/", "../datenschutz-1/"]
     assert page_picks(second, "bewertungen-0")[0] == "../bewertungen-3/"
+
+
+def test_a_model_with_inconsistent_arrays_is_rebuilt(small_limit, tmp_path, caplog) -> None:
+    import numpy as np
+
+    documents = make_documents(ARTICLES)
+    cold = lists(build(documents, tmp_path))
+    path = tmp_path / "recommendations-model.npz"
+    with np.load(path) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    arrays["picks"] = arrays["picks"] + ARTICLES  # lists that point past the last article
+    np.savez(path, **arrays)
+    again = build(documents, tmp_path)
+    assert not again.warm and "picks out of range" in caplog.text
+    assert lists(again) == cold
