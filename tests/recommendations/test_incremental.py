@@ -160,3 +160,17 @@ def test_a_model_with_inconsistent_arrays_is_rebuilt(small_limit, tmp_path, capl
     again = build(documents, tmp_path)
     assert not again.warm and "picks out of range" in caplog.text
     assert lists(again) == cold
+
+
+def test_only_older_picks_stay_older_in_a_warm_build(small_limit, tmp_path) -> None:
+    documents = make_documents(ARTICLES)
+    model = build(documents, tmp_path)
+    cold = [[(c.index, c.score) for c in row] for row in model.top(3, only_older=True)]
+    documents[40] = replace(documents[40], text=documents[40].text + " Nachtrag")
+    warm = build(documents, tmp_path)
+    assert warm.warm
+    lists_now = warm.top(3, only_older=True)
+    for row, picks in enumerate(lists_now):
+        assert all(documents[c.index].date <= documents[row].date for c in picks), row
+    unchanged = [row for row in range(ARTICLES) if row != 40 and 40 not in [c[0] for c in cold[row]]]
+    assert all([(c.index, c.score) for c in lists_now[row]] == cold[row] for row in unchanged if row < 40)
