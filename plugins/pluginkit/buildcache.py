@@ -14,6 +14,9 @@ Objects of the reader's metadata that point at the settings (categories, tags, a
 current build's settings back when they are loaded. Entries no build used are dropped on save.
 
 Jinja's compiled templates go to a bytecode cache beside it (Jinja checks each template's source).
+Once every plugin has had its say (``all_generators_finalized``), each article's and page's URL is
+computed once and kept as Pelican's own ``override_url``, instead of again at each of the dozens of
+places a build asks for it (lists, feeds, sitemap, recommendations, links between articles).
 Both live in CACHE_PATH; ``BUILD_CACHE = False`` (or the environment variable ``KMU_BUILD_CACHE=0``)
 turns them off, e.g. to compare the output with and without them.
 """
@@ -226,3 +229,34 @@ def install(generator) -> None:
     readers.get_cached_data = cache.get_cached_data
     readers.cache_data = cache.cache_data
     readers.save_cache = cache.save_cache
+
+
+CONTENT_LISTS = {
+    ArticlesGenerator: ("articles", "translations", "drafts", "drafts_translations"),
+    PagesGenerator: (
+        "pages",
+        "translations",
+        "hidden_pages",
+        "hidden_translations",
+        "draft_pages",
+        "draft_translations",
+    ),
+}
+
+
+def freeze_urls(generators) -> None:
+    """Keep each article's and page's URL as its override_url (connected to `all_generators_finalized`).
+
+    Pelican computes `url` anew at every access (settings lookup, str.format, two abspath/relpath);
+    nothing changes a slug or status once the generators are finalized, so the value stays the same.
+    """
+    for generator in generators:
+        if not enabled(generator.settings):
+            return
+        for kind, lists in CONTENT_LISTS.items():
+            if not isinstance(generator, kind):
+                continue
+            for name in lists:
+                for content in getattr(generator, name, []):
+                    if not hasattr(content, "override_url"):
+                        content.override_url = content.url

@@ -120,7 +120,14 @@ def use_build_cache(generator) -> None:
         buildcache.install(generator)
 
 
+def use_frozen_urls(generators) -> None:
+    """Compute each URL once for the writing (pluginkit.buildcache.freeze_urls), after the other plugins."""
+    if generators and enabled(generators[0].settings):
+        buildcache.freeze_urls(generators)
+
+
 def register() -> None:
-    """Connect to Pelican's `initialized` and `generator_init` signals."""
+    """Connect to Pelican's `initialized`, `generator_init` and `all_generators_finalized` signals."""
     signals.initialized.connect(add_extension)
     signals.generator_init.connect(use_build_cache)
+    signals.all_generators_finalized.connect(use_frozen_urls)
