@@ -131,27 +131,41 @@ class Analyzer:
 
     def weighted_counts(self, parts: Sequence[tuple[str, float]]) -> tuple[np.ndarray, np.ndarray]:
         """Stem ids of several texts' words and their counts, each occurrence counting its text's weight."""
-        pieces: list[str] = []
-        lengths = []
+        if all(float(weight).is_integer() and weight >= 0 for _, weight in parts):
+            # Whole weights (the usual 2 for the title, 1 for tags): the text repeated that often, one count.
+            pieces: list[str] = []
+            for text, weight in parts:
+                pieces += text.split() * int(weight)
+            codes = self._codes(pieces)
+            codes = self._expanded(codes, codes <= SEVERAL, None)[0] if codes.min(initial=0) <= SEVERAL else codes
+            ids, numbers = np.unique(codes[codes >= 0], return_counts=True)
+            return ids.astype(np.int32), numbers.astype(np.float32)
+        pieces, lengths = [], []
         for text, _ in parts:
             split = text.split()
             pieces += split
             lengths.append(len(split))
-        codes = np.fromiter(map(self._pieces.__getitem__, pieces), dtype=np.int64, count=len(pieces))
+        codes = self._codes(pieces)
         weights = np.repeat(np.array([weight for _, weight in parts], dtype=np.float64), lengths)
-        several = codes <= SEVERAL
-        if several.any():
-            words = [self._several[SEVERAL - code] for code in codes[several].tolist()]
-            extra = np.concatenate(words)
-            extra_weights = np.repeat(weights[several], [len(part) for part in words])
-            found = codes >= 0
-            codes = np.concatenate((codes[found], extra))
-            weights = np.concatenate((weights[found], extra_weights))
-        else:
-            found = codes >= 0
-            codes, weights = codes[found], weights[found]
-        ids, inverse = np.unique(codes, return_inverse=True)
-        return ids.astype(np.int32), np.bincount(inverse, weights=weights, minlength=len(ids)).astype(np.float32)
+        codes, weights = self._expanded(codes, codes <= SEVERAL, weights)
+        found = codes >= 0
+        ids, inverse = np.unique(codes[found], return_inverse=True)
+        counts = np.bincount(inverse, weights=weights[found], minlength=len(ids))
+        return ids.astype(np.int32), counts.astype(np.float32)
+
+    def _codes(self, pieces: list[str]) -> np.ndarray:
+        """What each piece stands for (a stem id, NO_WORD or a code of several)."""
+        return np.fromiter(map(self._pieces.__getitem__, pieces), dtype=np.int64, count=len(pieces))
+
+    def _expanded(self, codes: np.ndarray, several: np.ndarray, weights: np.ndarray | None):
+        """The codes with every piece of several words replaced by their stem ids (and the weights to match)."""
+        if not several.any():
+            return codes, weights
+        words = [self._several[SEVERAL - code] for code in codes[several].tolist()]
+        codes = np.concatenate((codes[~several], *words))
+        if weights is not None:
+            weights = np.concatenate((weights[~several], np.repeat(weights[several], [len(w) for w in words])))
+        return codes, weights
 
 
 def count_stems(text: str, weight: float = 1.0) -> Counter[str]:
