@@ -205,14 +205,19 @@ class TermCache:
             "counts": np.concatenate([counts for _, counts in parts]) if parts else np.zeros(0, np.float32),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".recommendations-", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, **arrays)
-            os.replace(temporary, self.path)
-        except OSError as exc:
-            Path(temporary).unlink(missing_ok=True)
-            logger.warning("recommendations: could not write the cache %s (%s)", self.path, exc)
+        write_arrays(self.path, arrays, "cache")
+
+
+def write_arrays(path: Path, arrays: dict[str, np.ndarray], what: str) -> None:
+    """Write arrays as .npz atomically; a failure is logged (it only costs the next build time)."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".recommendations-", suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, **arrays)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        logger.warning("recommendations: could not write the %s %s (%s)", what, path, exc)
 
 
 def decompose(matrix: sparse.csr_matrix, dimensions: int) -> tuple[np.ndarray, np.ndarray]:
@@ -498,14 +503,7 @@ class Model:
             "topics": picks.topics,
             "count": picks.count.astype(np.int32),
         }
-        fd, temporary = tempfile.mkstemp(dir=self._state_path.parent, prefix=".recommendations-", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, **arrays)
-            os.replace(temporary, self._state_path)
-        except OSError as exc:
-            Path(temporary).unlink(missing_ok=True)
-            logger.warning("recommendations: could not write the model %s (%s)", self._state_path, exc)
+        write_arrays(self._state_path, arrays, "model")
 
     def _tag_matrix(self) -> sparse.csr_matrix:
         """One column per tag (compared case-insensitively), 1 where an article carries it."""
