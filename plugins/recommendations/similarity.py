@@ -547,11 +547,12 @@ class Model:
     def _rank_rows(self, picks: Picks, rows: np.ndarray, k: int, only_older: bool) -> None:
         """The lists of the given rows, against every document, a block of rows at a time."""
         total = len(self.documents)
-        columns = self.matrix[:, np.unique(self.matrix.indices)]  # only stems that survived the cut
-        cells = columns.shape[0] * columns.shape[1]
-        dense = cells * 4 <= DENSE_LIMIT_BYTES and columns.nnz >= DENSE_MIN_DENSITY * cells
-        left = columns.toarray() if dense else columns
-        right = left.T if dense else columns.T.tocsr()
+        used = np.unique(self.matrix.indices)  # only stems that survived the cut
+        cells = self.matrix.shape[0] * len(used)
+        dense = cells * 4 <= DENSE_LIMIT_BYTES and self.matrix.nnz >= DENSE_MIN_DENSITY * cells
+        # Sparse products skip empty columns anyway (and add up in the same order): no copy without them.
+        left = self.matrix[:, used].toarray() if dense else self.matrix
+        right = left.T if dense else self.matrix.T.tocsr()
         share = np.float32(1.0 - self.share), np.float32(self.share)
         block = max(16, BLOCK_CELLS // total)
         for start in range(0, len(rows), block):
