@@ -5,12 +5,15 @@ A preview build runs exactly as the real one (errors fatal, the link check inclu
 what its readers made of each source file (keyed on the file's modification time) in a cache
 directory, so a rebuild after one edit reads one file instead of all of them. Its cache does not
 notice a change of settings, plugins or packages, so the cache directory is named after a hash of
-those: a changed pelicanconf.py or plugin starts a fresh cache.
+those: a changed pelicanconf.py or plugin starts a fresh cache. The search index of a rebuild is
+written in the background (SEARCH["defer_index"]): the edited page is served with the last index
+at once, and the new index follows a few seconds later.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,7 +53,15 @@ def cache_arguments(settings_file: Path, cache_root: Path) -> list[str]:
         "LOAD_CONTENT_CACHE=true",
         'CONTENT_CACHING_LAYER="reader"',
         "GZIP_CACHE=false",
+        "SEARCH=" + json.dumps(preview_search(settings_file)),
     ]
+
+
+def preview_search(settings_file: Path) -> dict:
+    """The site's SEARCH setting with the index deferred to the background (previews only)."""
+    from pelican.settings import read_settings
+
+    return dict(read_settings(str(settings_file)).get("SEARCH") or {}, defer_index=True)
 
 
 def preview_build(

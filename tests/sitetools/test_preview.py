@@ -240,3 +240,18 @@ def test_make_names_the_python_it_needs(tmp_path):
     assert result.returncode != 0
     assert "Python 3.11 oder neuer wird benötigt, gefunden: Python 3.9.2." in result.stderr
     assert not (tmp_path / ".venv").exists()
+
+
+def test_preview_builds_defer_the_search_index_and_keep_the_sites_search_settings(tmp_path):
+    from sitetools.preview import cache_arguments
+
+    settings = tmp_path / "pelicanconf.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        'SEARCH = {"exclude_selectors": [".anzeige"]}\n',
+        encoding="utf-8",
+    )
+    arguments = cache_arguments(settings, tmp_path / "cache")
+    search = [a for a in arguments if a.startswith("SEARCH=")]
+    assert search == ['SEARCH={"exclude_selectors": [".anzeige"], "defer_index": true}']
+    assert arguments.index(search[0]) > arguments.index("-e")  # one -e list: a second -e would replace the first
