@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +14,8 @@ from urllib.parse import urlencode
 import pytest
 from comments.intake import WAITRESS_OPTIONS, IntakeApp, IntakeConfig
 from comments.queue import CommentQueue
-from helpers import build_site, write_files
+from helpers import ROOT, build_site, write_files
+from invoke import Config, Context
 
 SLUG = "beitrag"
 SITE_FILES = {
@@ -155,3 +157,14 @@ def _serve_until(server, stop: threading.Event) -> None:
 def intake(start_intake: Callable[..., Intake]) -> Intake:
     """An intake without rate limit."""
     return start_intake()
+
+
+@pytest.fixture
+def context(intake, tmp_path, monkeypatch) -> Context:
+    """A task context on a copy of the test site's content and the test intake's queue."""
+    content = shutil.copytree(intake.site.parent / "content", tmp_path / "content")
+    monkeypatch.setenv("COMMENTS_DB", str(intake.config.db_path))
+    for name in ("COMMENTS_REMOTE", "COMMENTS_SMTP_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    blog = {"content": str(content), "output": str(intake.site), "settings": str(ROOT / "pelicanconf.py")}
+    return Context(Config(overrides={"blog": blog}))

@@ -17,17 +17,6 @@ from invoke import Config, Context, Exit
 from tasks import comment_tasks
 
 
-@pytest.fixture
-def context(intake, tmp_path, monkeypatch) -> Context:
-    """A task context on a copy of the test site's content and the test intake's queue."""
-    content = shutil.copytree(intake.site.parent / "content", tmp_path / "content")
-    monkeypatch.setenv("COMMENTS_DB", str(intake.config.db_path))
-    for name in ("COMMENTS_REMOTE", "COMMENTS_SMTP_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    blog = {"content": str(content), "output": str(intake.site), "settings": str(ROOT / "pelicanconf.py")}
-    return Context(Config(overrides={"blog": blog}))
-
-
 def post(intake, valid_form, **changes) -> str:
     answer = intake.post(valid_form(**changes), json=True)
     assert answer.status == 202, answer.text

@@ -6,13 +6,11 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
-from invoke import Config, Context, Exit, Task
+from invoke import Exit, Task
 
 import tasks
 from tasks import comment_tasks
@@ -23,16 +21,6 @@ HOSTILE = {
     "body": "Text\x1b]8;;https://evil.example\x1b\\Link\x1b]8;;\x1b\\ \x9bK\nZweite Zeile",
     "url": "https://eve.example/\x1b[0m",
 }
-
-
-@pytest.fixture
-def context(intake, tmp_path, monkeypatch) -> Context:
-    """A task context on a copy of the test site's content and the test intake's queue."""
-    content = shutil.copytree(intake.site.parent / "content", tmp_path / "content")
-    monkeypatch.setenv("COMMENTS_DB", str(intake.config.db_path))
-    monkeypatch.delenv("COMMENTS_REMOTE", raising=False)
-    blog = {"content": str(content), "output": str(intake.site), "settings": str(ROOT / "pelicanconf.py")}
-    return Context(Config(overrides={"blog": blog}))
 
 
 def post(intake, valid_form, **changes) -> str:
